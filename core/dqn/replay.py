@@ -1,0 +1,101 @@
+"""Experience replay: a fixed-size ring buffer of transitions, sampled uniformly.
+
+Storage
+    Five preallocated numpy arrays with one slot per transition: observation, action, reward,
+    next observation and ``terminated``. Writing is O(1) and allocates nothing.
+
+Wrap-around
+    Slots are written in order 0, 1, 2, ...; when the buffer is full, the next write goes back
+    to slot 0 and overwrites the oldest transition.
+
+Sampling
+    Uniform with replacement, over the slots written so far only: a buffer holding 3 of 100
+    transitions never returns one of the 97 empty slots.
+
+Why ``terminated`` and not ``done``
+    CartPole ends an episode either because the pole fell (``terminated``: the true end, no
+    future reward) or because 500 steps passed (``truncated``: a time limit of the experiment,
+    not of the task). Only ``terminated`` may cut off the bootstrap in the Bellman target, so
+    only it is stored.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Transitions(NamedTuple):
+    """A batch of transitions as numpy arrays; the first axis is the batch."""
+
+    obs: np.ndarray  # (batch, obs_dim) float32
+    actions: np.ndarray  # (batch,) int64
+    rewards: np.ndarray  # (batch,) float32
+    next_obs: np.ndarray  # (batch, obs_dim) float32
+    terminated: np.ndarray  # (batch,) bool: the episode truly ended (not a time limit)
+
+
+class ReplayBuffer:
+    """Ring buffer of the last ``capacity`` transitions.
+
+    Args:
+        capacity: number of slots; the oldest transition is overwritten once full.
+        obs_dim: length of an observation vector.
+    """
+
+    def __init__(self, capacity: int, obs_dim: int = 4) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity!r}")
+        self.capacity = capacity
+        self.obs = np.zeros((capacity, obs_dim), dtype=np.float32)
+        self.actions = np.zeros(capacity, dtype=np.int64)
+        self.rewards = np.zeros(capacity, dtype=np.float32)
+        self.next_obs = np.zeros((capacity, obs_dim), dtype=np.float32)
+        self.terminated = np.zeros(capacity, dtype=bool)
+        self.position = 0  # slot the next transition goes to
+        self.size = 0  # slots written so far (at most capacity)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def add(
+        self,
+        obs: np.ndarray,
+        action: int,
+        reward: float,
+        next_obs: np.ndarray,
+        terminated: bool,
+    ) -> None:
+        """Store one transition, overwriting the oldest one if the buffer is full."""
+        i = self.position
+        self.obs[i] = obs
+        self.actions[i] = action
+        self.rewards[i] = reward
+        self.next_obs[i] = next_obs
+        self.terminated[i] = terminated
+        self.position = (i + 1) % self.capacity
+        self.size = min(self.size + 1, self.capacity)
+
+    def sample(self, batch_size: int, rng: np.random.Generator) -> Transitions:
+        """Draw ``batch_size`` written transitions uniformly at random (with replacement)."""
+        if self.size == 0:
+            raise ValueError("cannot sample from an empty replay buffer")
+        idx = rng.integers(0, self.size, size=batch_size)
+        return self.at(idx)
+
+    def latest(self) -> Transitions:
+        """The most recently written transition, as a batch of one."""
+        if self.size == 0:
+            raise ValueError("the replay buffer is empty")
+        return self.at(np.array([(self.position - 1) % self.capacity]))
+
+    def at(self, idx: np.ndarray) -> Transitions:
+        """The transitions in slots ``idx`` (copies, safe to keep)."""
+        return Transitions(
+            self.obs[idx],
+            self.actions[idx],
+            self.rewards[idx],
+            self.next_obs[idx],
+            self.terminated[idx],
+        )
