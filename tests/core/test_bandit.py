@@ -136,7 +136,9 @@ def test_ties_are_broken_uniformly_at_random():
     first_pulls = simulate(Greedy(), steps=1, runs=20_000, seed=0).pull_counts.sum(axis=0)
     assert first_pulls.sum() == 20_000
     assert np.all(np.abs(first_pulls / 20_000 - 0.1) < 0.01)
-    first_actions = {simulate(Greedy(), steps=1, runs=1, seed=s).trace.actions[0] for s in range(60)}
+    first_actions = {
+        simulate(Greedy(), steps=1, runs=1, seed=s).trace.actions[0] for s in range(60)
+    }
     assert len(first_actions) == 10
 
 

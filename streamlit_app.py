@@ -1,0 +1,34 @@
+"""Entrypoint and router: page config, navigation, run. Page content lives in pages/."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Exploration vs exploitation: an RL explainer",
+    page_icon=":material/casino:",
+    layout="wide",
+)
+
+navigation = st.navigation(
+    {
+        "Start": [
+            st.Page("pages/home.py", title="Welcome", icon=":material/home:", default=True),
+        ],
+        "Bandit strategies": [
+            st.Page("pages/naive.py", title="1. Naive random", icon=":material/shuffle:"),
+            st.Page("pages/greedy.py", title="2. Greedy", icon=":material/trending_up:"),
+            st.Page(
+                "pages/epsilon_greedy.py",
+                title="3. ε-greedy",
+                icon=":material/alt_route:",
+                url_path="epsilon-greedy",
+            ),
+            st.Page(
+                "pages/decaying_epsilon.py",
+                title="4. Decaying ε",
+                icon=":material/trending_down:",
+                url_path="decaying-epsilon",
+            ),
+        ],
+    }
+)
+navigation.run()

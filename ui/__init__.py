@@ -1,0 +1,1 @@
+"""What the pages share: URL-bound controls, cached runners, chart builders and page sections."""

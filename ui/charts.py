@@ -1,0 +1,280 @@
+"""Chart builders: simulation results -> tidy pandas frames -> Altair charts.
+
+Pure functions with no Streamlit calls, so each chart's data can be tested without a server.
+Frames come first (``*_frame``), charts are built from them (``*_chart``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from core.bandit import BanditResult, RunTrace
+
+MAX_POINTS_PER_CURVE = 1000
+"""Curves longer than this are averaged into this many bins: same shape, lighter charts."""
+
+CHART_HEIGHT = 300
+REFERENCE_COLOR = "#6b7280"
+PULLED_COLOR = "#f58518"
+TRUE_VALUE_COLOR = "#111827"
+
+
+def _bins(steps: int) -> np.ndarray:
+    """Bin index of every step, so that at most MAX_POINTS_PER_CURVE bins remain."""
+    width = max(1, -(-steps // MAX_POINTS_PER_CURVE))
+    return np.arange(steps) // width
+
+
+def curve_frame(results: Sequence[BanditResult], metric: str) -> pd.DataFrame:
+    """One row per (strategy, step): columns ``strategy``, ``step`` (1-based), ``value``.
+
+    ``metric`` is a per-step array of :class:`BanditResult` (``mean_reward``,
+    ``optimal_rate``, ``cumulative_regret``, ``epsilon``). Long runs are averaged into bins
+    whose ``step`` is the bin's last step.
+    """
+    frames = []
+    for result in results:
+        values = getattr(result, metric)
+        if values is None:
+            continue
+        steps = np.arange(1, result.steps + 1)
+        bins = _bins(result.steps)
+        if bins[-1] + 1 < result.steps:
+            counts = np.bincount(bins)
+            values = np.bincount(bins, weights=values) / counts
+            steps = np.cumsum(counts)
+        frames.append(
+            pd.DataFrame({"strategy": result.strategy.label, "step": steps, "value": values})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _hover_lines(
+    frame: pd.DataFrame, y_title: str, value_format: str, domain: Sequence[str]
+) -> alt.LayerChart:
+    """Lines per strategy with a vertical hover rule that shows every strategy's value."""
+    color = alt.Color("strategy:N", title=None, scale=alt.Scale(domain=list(domain)))
+    color = color.legend(orient="bottom", direction="vertical", labelLimit=400)
+    base = alt.Chart(frame).encode(x=alt.X("step:Q", title="Step"))
+    lines = base.mark_line(strokeWidth=1.6).encode(
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)), color=color
+    )
+    hover = alt.selection_point(
+        nearest=True, on="pointerover", fields=["step"], empty=False, clear="pointerout"
+    )
+    points = (
+        base.mark_point(size=40, filled=True)
+        .encode(
+            y="value:Q",
+            color=color,
+            opacity=alt.condition(hover, alt.value(1), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("strategy:N", title="Strategy"),
+                alt.Tooltip("step:Q", title="Step"),
+                alt.Tooltip("value:Q", title=y_title, format=value_format),
+            ],
+        )
+        .add_params(hover)
+    )
+    rule = base.mark_rule(color=REFERENCE_COLOR).encode(
+        opacity=alt.condition(hover, alt.value(0.4), alt.value(0))
+    )
+    return alt.layer(lines, points, rule)
+
+
+def _reference_rules(references: Sequence[tuple[str, float]], value_format: str) -> alt.LayerChart:
+    """Dashed horizontal lines with a label, e.g. ("best possible", 1.54)."""
+    frame = pd.DataFrame(references, columns=["reference", "value"])
+    base = alt.Chart(frame).encode(y="value:Q")
+    rules = base.mark_rule(strokeDash=[5, 4], color=REFERENCE_COLOR).encode(
+        tooltip=[
+            alt.Tooltip("reference:N", title="Reference"),
+            alt.Tooltip("value:Q", title="Value", format=value_format),
+        ]
+    )
+    labels = base.mark_text(
+        align="left", baseline="bottom", dx=4, dy=-2, color=REFERENCE_COLOR, fontSize=11
+    ).encode(x=alt.value(0), text="reference:N")
+    return alt.layer(rules, labels)
+
+
+def _labels(results: Sequence[BanditResult]) -> list[str]:
+    return [result.strategy.label for result in results]
+
+
+def reward_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
+    """Average reward per step, with the best possible reward and random play for reference."""
+    first = results[0]
+    references = [
+        ("best possible (mean of max q*)", first.best_possible),
+        ("random play (mean of q*)", float(first.q_true.mean())),
+    ]
+    lines = _hover_lines(
+        curve_frame(results, "mean_reward"), "Average reward", ".2f", _labels(results)
+    )
+    return alt.layer(lines, _reference_rules(references, ".2f")).properties(
+        height=CHART_HEIGHT, title="Average reward"
+    )
+
+
+def optimal_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
+    """Fraction of runs that pulled the optimal arm at each step, with random play's 1/k."""
+    first = results[0]
+    lines = _hover_lines(
+        curve_frame(results, "optimal_rate"), "% optimal action", ".0%", _labels(results)
+    )
+    references = [("random play (1/k)", 1.0 / first.arms)]
+    return (
+        alt.layer(lines, _reference_rules(references, ".0%"))
+        .properties(height=CHART_HEIGHT, title="% optimal action")
+        .resolve_scale(y="shared")
+    )
+
+
+def regret_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
+    """Cumulative expected regret: reward lost against always pulling the best arm."""
+    return _hover_lines(
+        curve_frame(results, "cumulative_regret"), "Cumulative regret", ",.0f", _labels(results)
+    ).properties(height=CHART_HEIGHT, title="Cumulative regret")
+
+
+def epsilon_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
+    """The probability of a random pull at each step, for every strategy that has one."""
+    return _hover_lines(
+        curve_frame(results, "epsilon"), "ε (chance of a random pull)", ".3f", _labels(results)
+    ).properties(height=CHART_HEIGHT, title="Exploration schedule")
+
+
+def pull_share_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
+    """Share of pulls on each arm, by the arm's rank in its own run (1 = best arm)."""
+    frames = []
+    for result in results:
+        shares = result.pull_share_by_rank
+        frames.append(
+            pd.DataFrame(
+                {
+                    "strategy": result.strategy.label,
+                    "rank": np.arange(1, result.arms + 1),
+                    "share": shares,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def pull_share_chart(results: Sequence[BanditResult]) -> alt.Chart:
+    """Grouped bars: how the pulls split between the best arm, the second best, and so on."""
+    frame = pull_share_frame(results)
+    labels = _labels(results)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("rank:O", title="Arm, ranked by its true value q* (1 = best)"),
+            xOffset=alt.XOffset("strategy:N", sort=labels),
+            y=alt.Y("share:Q", title="Share of all pulls", axis=alt.Axis(format=".0%")),
+            color=alt.Color("strategy:N", title=None, scale=alt.Scale(domain=labels)).legend(
+                orient="bottom", direction="vertical", labelLimit=400
+            ),
+            tooltip=[
+                alt.Tooltip("strategy:N", title="Strategy"),
+                alt.Tooltip("rank:O", title="Rank of arm"),
+                alt.Tooltip("share:Q", title="Share of pulls", format=".1%"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, title="Pulls per arm, best arm first")
+    )
+
+
+def arm_state_frame(trace: RunTrace, step: int) -> pd.DataFrame:
+    """The single run's table after ``step`` (1-based): one row per arm.
+
+    Columns: ``arm`` (1-based), ``q_true``, ``q_estimate``, ``pulls``, ``pulled_now`` (the arm
+    pulled at this step), ``best`` (the optimal arm).
+    """
+    index = step - 1
+    arms = trace.q_true.shape[1]
+    return pd.DataFrame(
+        {
+            "arm": np.arange(1, arms + 1),
+            "q_true": trace.q_true[index],
+            "q_estimate": trace.q_estimates[index],
+            "pulls": trace.counts[index].astype(int),
+            "pulled_now": np.arange(arms) == trace.actions[index],
+            "best": np.arange(arms) == trace.q_true[index].argmax(),
+        }
+    )
+
+
+def estimates_chart(trace: RunTrace, step: int) -> alt.LayerChart:
+    """Bars for the estimates Q(a), black ticks for the true values q*(a), the pulled arm lit."""
+    frame = arm_state_frame(trace, step)
+    tooltip = [
+        alt.Tooltip("arm:O", title="Arm"),
+        alt.Tooltip("q_estimate:Q", title="Estimate Q(a)", format=".3f"),
+        alt.Tooltip("q_true:Q", title="True value q*(a)", format=".3f"),
+        alt.Tooltip("pulls:Q", title="Pulls N(a)"),
+    ]
+    base = alt.Chart(frame).encode(x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar().encode(
+        y=alt.Y("q_estimate:Q", title="Value"),
+        color=alt.condition(alt.datum.pulled_now, alt.value(PULLED_COLOR), alt.value("#4c78a8")),
+        tooltip=tooltip,
+    )
+    truth = base.mark_tick(color=TRUE_VALUE_COLOR, thickness=3, size=28).encode(
+        y="q_true:Q", tooltip=tooltip
+    )
+    return alt.layer(bars, truth).properties(
+        height=CHART_HEIGHT,
+        title=alt.TitleParams(
+            f"Estimates after step {step}",
+            subtitle="bars: estimate Q(a) · black ticks: true value q*(a) · orange: arm pulled now",
+        ),
+    )
+
+
+def counts_chart(trace: RunTrace, step: int) -> alt.Chart:
+    """How often each arm has been pulled by ``step``; the optimal arm is marked."""
+    frame = arm_state_frame(trace, step)
+    frame["kind"] = np.where(frame["best"], "optimal arm", "other arms")
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("pulls:Q", title="Pulls N(a)"),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["optimal arm", "other arms"], range=["#54a24b", "#bab0ac"]),
+            ).legend(orient="bottom"),
+            tooltip=[
+                alt.Tooltip("arm:O", title="Arm"),
+                alt.Tooltip("pulls:Q", title="Pulls N(a)"),
+                alt.Tooltip("q_true:Q", title="True value q*(a)", format=".3f"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, title=f"Pulls per arm after step {step}")
+    )
+
+
+def first_steps_frame(trace: RunTrace, count: int) -> pd.DataFrame:
+    """The first ``count`` steps of the run as a table a learner can follow by hand."""
+    count = min(count, len(trace.actions))
+    index = np.arange(count)
+    actions = trace.actions[:count]
+    return pd.DataFrame(
+        {
+            "Step": index + 1,
+            "Arm pulled": actions + 1,
+            "Why": np.where(trace.exploratory[:count], "explore", "exploit"),
+            "Reward": trace.rewards[:count],
+            "New estimate Q(a)": trace.q_estimates[index, actions],
+            "Pulls N(a)": trace.counts[index, actions].astype(int),
+            "True value q*(a)": trace.q_true[index, actions],
+        }
+    )

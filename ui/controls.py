@@ -1,0 +1,230 @@
+"""Sidebar controls bound to the URL, returning frozen parameter objects.
+
+Every widget is keyed and bound with ``bind="query-params"``, so a learner can share a link to
+exact settings. Streamlit drops URL values a widget cannot take; :class:`ControlPanel` notices
+which ones it dropped (and any unknown keys) and says so on the page instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+RESERVED_URL_KEYS = frozenset({"embed", "embed_options"})
+"""Query parameters Streamlit itself reads; never reported or removed."""
+
+RUN_CHOICES = (100, 200, 500, 1000, 2000, 5000)
+EPSILON_CHOICES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+@dataclass(frozen=True)
+class Testbed:
+    """The bandit problems every strategy on a page faces (Sutton & Barto's 10-armed testbed)."""
+
+    arms: int = 10
+    steps: int = 1000
+    runs: int = 2000
+    seed: int = 0
+    q_mean: float = 0.0
+    walk_sd: float = 0.0
+
+
+def _matches(raw: list[str], value: Any) -> bool:
+    """Whether the URL's raw text means the value the widget ended up with."""
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if len(raw) != len(values):
+        return False
+    for text, item in zip(raw, values, strict=True):
+        if isinstance(item, bool):
+            if text.lower() != str(item).lower():
+                return False
+        elif isinstance(item, int | float):
+            try:
+                number = float(text)
+            except ValueError:
+                return False
+            if not math.isfinite(number) or not math.isclose(number, item, rel_tol=1e-9):
+                return False
+        elif str(item) != text:
+            return False
+    return True
+
+
+class ControlPanel:
+    """The sidebar controls of one page, and the note about URL values that were ignored.
+
+    Create it before any bound widget (it snapshots the URL first), call its widget methods,
+    then :meth:`finish`.
+    """
+
+    def __init__(self) -> None:
+        self._raw_url = {
+            key: st.query_params.get_all(key)
+            for key in st.query_params
+            if key not in RESERVED_URL_KEYS
+        }
+        self._values: dict[str, Any] = {}
+        self.sidebar = st.sidebar
+
+    def _bound(self, widget: Any, label: str, key: str, **kwargs: Any) -> Any:
+        with self.sidebar:
+            value = widget(label, key=key, bind="query-params", **kwargs)
+        self._values[key] = value
+        return value
+
+    def slider(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.slider, label, key, **kwargs)
+
+    def select_slider(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.select_slider, label, key, **kwargs)
+
+    def number_input(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.number_input, label, key, **kwargs)
+
+    def selectbox(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.selectbox, label, key, **kwargs)
+
+    def multiselect(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.multiselect, label, key, **kwargs)
+
+    def toggle(self, label: str, key: str, **kwargs: Any) -> Any:
+        return self._bound(st.toggle, label, key, **kwargs)
+
+    def header(self, text: str) -> None:
+        self.sidebar.subheader(text)
+
+    def testbed(self, *, default_steps: int = 1000) -> Testbed:
+        """Arms, steps, runs and seed: the shared part of every bandit page."""
+        self.header("Testbed")
+        arms = self.slider(
+            "Arms (k)",
+            "arms",
+            min_value=2,
+            max_value=20,
+            value=10,
+            help="How many slot-machine arms each bandit problem has. The book uses 10.",
+        )
+        steps = self.slider(
+            "Steps per run",
+            "steps",
+            min_value=100,
+            max_value=5000,
+            value=default_steps,
+            step=100,
+            help="How many pulls the agent gets in each run. The book's figures use 1000.",
+        )
+        runs = self.select_slider(
+            "Runs (independent bandit problems)",
+            "runs",
+            options=RUN_CHOICES,
+            value=2000,
+            help=(
+                "Each run draws new true values q*(a) ~ N(0, 1). Curves are averages over runs: "
+                "more runs give smoother curves. The book averages 2000."
+            ),
+        )
+        seed = self.number_input(
+            "Random seed",
+            "seed",
+            min_value=0,
+            max_value=2**31 - 1,
+            value=0,
+            step=1,
+            help="The same seed gives the same problems and rewards to every strategy.",
+        )
+        return Testbed(arms=int(arms), steps=int(steps), runs=int(runs), seed=int(seed))
+
+    def epsilon(self, key: str = "epsilon", value: float = 0.1) -> float:
+        return float(
+            self.slider(
+                "ε (chance of a random pull)",
+                key,
+                min_value=0.0,
+                max_value=1.0,
+                value=value,
+                step=0.01,
+                help="With probability ε the agent pulls a random arm; otherwise the greedy one.",
+            )
+        )
+
+    def epsilons(self, default: Sequence[float] = (0.0, 0.01, 0.1)) -> list[float]:
+        chosen = self.multiselect(
+            "Values of ε to compare",
+            "epsilons",
+            options=EPSILON_CHOICES,
+            default=list(default),
+            max_selections=5,
+            help="Each value is simulated on the same problems; ε = 0 is the greedy method.",
+        )
+        return sorted(float(e) for e in chosen)
+
+    def update_rule(self, key_prefix: str = "") -> tuple[float, float | None]:
+        """Initial estimate Q1 and the step size (None = sample averages)."""
+        initial = self.slider(
+            "Initial estimate Q₁",
+            f"{key_prefix}initial",
+            min_value=-2.0,
+            max_value=10.0,
+            value=0.0,
+            step=0.5,
+            help=(
+                "Every arm's estimate before any pull. A high value such as 5 is optimistic: "
+                "each real reward disappoints, so even a greedy agent tries the other arms."
+            ),
+        )
+        constant = self.toggle(
+            "Constant step size α",
+            f"{key_prefix}constant_alpha",
+            value=False,
+            help=(
+                "Off: sample averages, Q ← Q + (R − Q)/N. On: Q ← Q + α(R − Q), which weights "
+                "recent rewards more and never fully forgets the initial estimate's effect."
+            ),
+        )
+        step_size = None
+        if constant:
+            step_size = float(
+                self.slider(
+                    "Step size α",
+                    f"{key_prefix}alpha",
+                    min_value=0.01,
+                    max_value=1.0,
+                    value=0.1,
+                    step=0.01,
+                    help="How far each estimate moves toward the newest reward.",
+                )
+            )
+        return float(initial), step_size
+
+    def ignored_url_keys(self) -> tuple[list[str], int]:
+        """Known settings whose URL value was dropped, and how many URL keys are unknown."""
+        invalid = [
+            key
+            for key, raw in self._raw_url.items()
+            if key in self._values and raw != [""] and not _matches(raw, self._values[key])
+        ]
+        unknown = sum(1 for key in self._raw_url if key not in self._values)
+        return invalid, unknown
+
+    def finish(self) -> None:
+        """Show what the link asked for that could not be used; never echo the raw values."""
+        invalid, unknown = self.ignored_url_keys()
+        for key in self._raw_url:
+            if key not in self._values:
+                del st.query_params[key]
+        parts = []
+        if invalid:
+            names = ", ".join(f"`{key}`" for key in invalid)
+            parts.append(f"the link's values for {names} were not allowed")
+        if unknown:
+            parts.append(f"{unknown} unknown setting{'s' if unknown > 1 else ''} in the link")
+        if parts:
+            st.info(
+                f"Some settings from the link were ignored ({'; '.join(parts)}), "
+                "so the defaults are used instead.",
+                icon=":material/link_off:",
+            )

@@ -1,0 +1,28 @@
+"""Cached calls into ``core``: returning to earlier settings is instant for every visitor."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import bandit
+from ui.controls import Testbed
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _simulate(kind: str, strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
+    # Streamlit hashes a dataclass by its fields only, so ``kind`` (the class name) keeps two
+    # strategies with equal fields, such as two parameterless ones, from sharing an entry.
+    return bandit.simulate(
+        strategy,
+        arms=testbed.arms,
+        steps=testbed.steps,
+        runs=testbed.runs,
+        seed=testbed.seed,
+        q_mean=testbed.q_mean,
+        walk_sd=testbed.walk_sd,
+    )
+
+
+def simulate(strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
+    """``core.bandit.simulate`` on the page's testbed, cached on every parameter."""
+    return _simulate(type(strategy).__name__, strategy, testbed)
