@@ -77,9 +77,7 @@ def bellman_targets(rewards, next_values, terminated, gamma: float):
     return rewards + gamma * alive * next_values
 
 
-def next_state_values(
-    target_q: torch.Tensor, online_q: torch.Tensor | None = None
-) -> torch.Tensor:
+def next_state_values(target_q: torch.Tensor, online_q: torch.Tensor | None = None) -> torch.Tensor:
     """V(s') from action values of the next states, shape (batch, n_actions) -> (batch,).
 
     Args:
@@ -117,7 +115,9 @@ class DQNAgent:
         if config.use_target_network:
             self.target = copy.deepcopy(self.online)
             self.target.requires_grad_(False)
-        self.optimizer = torch.optim.Adam(self.online.parameters(), lr=config.learning_rate)
+        self.optimizer = torch.optim.Adam(
+            self.online.parameters(), lr=config.learning_rate, fused=True
+        )
         self._params = list(self.online.parameters())
 
     @torch.no_grad()

@@ -74,8 +74,12 @@ class DQNConfig:
     # --- Run ---
     seed: int = 0  # seeds torch, numpy and the environment: same config, same run
     reward_scheme: str = "gymnasium"  # "gymnasium" (+1 per step) or "sutton_barto" (-1 on failure)
-    max_env_steps: int = 60_000  # step budget; ends after the episode crossing it; seeds solve sooner
-    max_episodes: int = 2_000  # episode budget; rarely binding, a guard against endless short episodes
+    max_env_steps: int = (
+        60_000  # step budget; ends after the episode crossing it; seeds solve sooner
+    )
+    max_episodes: int = (
+        2_000  # episode budget; rarely binding, a guard against endless short episodes
+    )
 
     # --- Q-network ---
     hidden_width: int = 128  # units per hidden layer: plenty for 4 inputs, cheap on one CPU core

@@ -1,0 +1,78 @@
+"""Save a finished run to one small ``.pt`` file and load it back.
+
+Format
+    A ``torch.save`` dict of plain Python values and tensors only (the network's
+    ``state_dict`` and architecture, the config as a dict, every curve as a tensor), so
+    :func:`load_run` can use ``torch.load(weights_only=True)`` and never unpickles code.
+    A default run with a 128-128 network is about 80 kB.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import torch
+
+from core.dqn.config import DQNConfig
+from core.dqn.network import QNetwork
+from core.dqn.training import TrainingResult
+
+FORMAT_VERSION = 1
+
+_ARRAYS = (
+    "episode_returns",
+    "episode_lengths",
+    "episode_losses",
+    "episode_epsilons",
+    "eval_steps",
+    "eval_episodes",
+    "eval_means",
+)
+_SCALARS = (
+    "total_steps",
+    "wall_time",
+    "solved",
+    "solved_at_step",
+    "solved_at_episode",
+    "stopped",
+    "policy_step",
+    "policy_eval_mean",
+)
+
+
+def save_run(result: TrainingResult, path: str | os.PathLike) -> None:
+    """Write ``result`` (policy weights, curves, config, summary) to ``path``."""
+    policy = result.policy
+    if not isinstance(policy, QNetwork):
+        raise ValueError(f"result.policy must be a QNetwork, got {type(policy).__name__}")
+    payload = {
+        "format_version": FORMAT_VERSION,
+        "config": result.config.to_dict(),
+        "architecture": policy.architecture(),
+        "state_dict": {k: v.detach().cpu().clone() for k, v in policy.state_dict().items()},
+        "arrays": {name: torch.from_numpy(np.array(getattr(result, name))) for name in _ARRAYS},
+        "scalars": {name: getattr(result, name) for name in _SCALARS},
+    }
+    torch.save(payload, path)
+
+
+def load_run(path: str | os.PathLike) -> TrainingResult:
+    """Read a run written by :func:`save_run`; the policy comes back ready for ``evaluate``."""
+    payload = torch.load(path, weights_only=True)
+    if payload.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"unsupported run file format: {payload.get('format_version')!r}")
+    policy = QNetwork(**payload["architecture"])
+    policy.load_state_dict(payload["state_dict"])
+    policy.requires_grad_(False)
+    policy.eval()
+    scalars = dict(payload["scalars"])
+    if scalars["policy_eval_mean"] is None:
+        scalars["policy_eval_mean"] = math.nan
+    return TrainingResult(
+        config=DQNConfig.from_dict(payload["config"]),
+        policy=policy,
+        **{name: payload["arrays"][name].numpy() for name in _ARRAYS},
+        **scalars,
+    )

@@ -1,0 +1,278 @@
+"""The training loop: act, store, learn, update the target, check whether CartPole is solved.
+
+Loop
+    Each env step: choose an epsilon-greedy action, step the environment, store the transition
+    (with ``terminated``, never ``terminated or truncated``). After the ``learning_starts``
+    warm-up, every ``train_frequency`` steps do ``gradient_steps`` learning steps on random
+    batches, and every ``target_update_period`` steps update the target network.
+
+Ablations
+    ``use_replay=False``: no memory; every step after the warm-up is one gradient step on the
+    latest transition only (a batch of 1), as in plain online Q-learning.
+    ``use_target_network=False``: targets bootstrap from the online network itself.
+    ``double_dqn`` and ``reward_scheme`` switch the target rule and the reward.
+
+Solved check
+    Training returns include exploration, so they understate the policy. Every
+    ``eval_every_episodes`` episodes, once the last 20 training episodes average at least
+    ``eval_min_recent_length`` steps, the greedy policy plays ``eval_episodes`` fresh episodes.
+    A mean of at least ``solved_threshold`` (475) counts as solved: that policy is kept and,
+    with ``stop_when_solved``, training stops. Otherwise the best-evaluated policy is returned
+    (the final policy is evaluated too), so a late collapse does not ruin the result.
+
+Reproducibility
+    ``seed`` seeds torch (network initialisation), a numpy generator (exploration, replay
+    sampling, evaluation seeds) and the environment (first reset and action space). Torch runs
+    on one thread during training: fastest for a network this small, and deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.dqn.agent import DQNAgent, linear_epsilon
+from core.dqn.config import DQNConfig
+from core.dqn.evaluation import evaluate, make_env
+from core.dqn.network import QNetwork
+from core.dqn.replay import ReplayBuffer
+
+RECENT_EPISODES = 20
+"""Window of the moving average of training returns (and lengths) reported during training."""
+
+
+@dataclass(frozen=True)
+class TrainingProgress:
+    """What the progress callback receives after every finished episode."""
+
+    step: int  # env steps taken so far
+    episode: int  # episodes finished so far (1 for the first)
+    episode_return: float  # undiscounted training return of this episode (with exploration)
+    episode_length: int  # steps in this episode (the pole stayed up this long)
+    epsilon: float  # exploration rate at the end of this episode
+    loss: float  # mean Huber loss over this episode's gradient steps; nan before learning
+    recent_mean_return: float  # mean training return over the last 20 episodes
+    eval_mean: float | None  # greedy evaluation mean if one ran after this episode, else None
+    solved: bool  # the greedy policy has reached the solved threshold
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingResult:
+    """Everything a finished (or stopped) run produced; picklable.
+
+    Per-episode arrays have one entry per training episode. Evaluation arrays have one entry
+    per greedy check. ``policy`` is the solved policy if the run solved CartPole, otherwise
+    the best-evaluated one (or the final one if no evaluation ran).
+    """
+
+    config: DQNConfig
+    policy: nn.Module
+    episode_returns: np.ndarray  # float64 (episodes,)
+    episode_lengths: np.ndarray  # int64 (episodes,)
+    episode_losses: np.ndarray  # float64 (episodes,), nan before learning starts
+    episode_epsilons: np.ndarray  # float64 (episodes,), epsilon at each episode's end
+    eval_steps: np.ndarray  # int64 (evaluations,): env step at which each check ran
+    eval_episodes: np.ndarray  # int64 (evaluations,): episodes finished at that check
+    eval_means: np.ndarray  # float64 (evaluations,): mean greedy return of that check
+    total_steps: int  # env steps taken
+    wall_time: float  # seconds spent in train()
+    solved: bool  # a greedy check reached solved_threshold
+    solved_at_step: int | None  # env step of the first solved check
+    solved_at_episode: int | None  # episodes finished at the first solved check
+    stopped: bool  # should_stop() ended the run early
+    policy_step: int  # env step at which the returned policy was taken
+    policy_eval_mean: float  # its greedy evaluation mean (nan if never evaluated)
+
+    @property
+    def episodes(self) -> int:
+        """Number of training episodes."""
+        return len(self.episode_returns)
+
+
+def train(
+    config: DQNConfig | None = None,
+    progress: Callable[[TrainingProgress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> TrainingResult:
+    """Train a DQN agent on CartPole-v1.
+
+    Args:
+        config: hyperparameters; ``None`` means ``DQNConfig()``.
+        progress: called once after every episode with a :class:`TrainingProgress`.
+        should_stop: checked after every episode; when it returns True, training ends and the
+            partial result is returned with ``stopped=True``.
+
+    Returns:
+        A :class:`TrainingResult`.
+    """
+    config = DQNConfig() if config is None else config
+    if not isinstance(config, DQNConfig):
+        raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _train(config, progress, should_stop)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(
+    config: DQNConfig,
+    progress: Callable[[TrainingProgress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> TrainingResult:
+    start = time.perf_counter()
+    torch.manual_seed(config.seed)
+    agent_seed, eval_seed = np.random.SeedSequence(config.seed).spawn(2)
+    rng = np.random.default_rng(agent_seed)
+    eval_rng = np.random.default_rng(eval_seed)
+    env = make_env(config.reward_scheme)
+    env.action_space.seed(config.seed)
+    obs_dim = env.observation_space.shape[0]
+    agent = DQNAgent(config, rng, obs_dim, int(env.action_space.n))
+
+    if config.use_replay:
+        buffer = ReplayBuffer(config.buffer_size, obs_dim)
+        batch_size, train_frequency, gradient_steps = (
+            config.batch_size,
+            config.train_frequency,
+            config.gradient_steps,
+        )
+    else:  # no memory: one step on the latest transition, every step
+        buffer = ReplayBuffer(1, obs_dim)
+        batch_size, train_frequency, gradient_steps = 1, 1, 1
+
+    returns: list[float] = []
+    lengths: list[int] = []
+    losses: list[float] = []
+    epsilons: list[float] = []
+    eval_steps: list[int] = []
+    eval_episodes: list[int] = []
+    eval_means: list[float] = []
+    best_mean, best_state, best_step = -math.inf, None, 0
+    solved = stopped = False
+    solved_at_step = solved_at_episode = None
+    step = 0
+    epsilon = config.epsilon_start
+
+    def run_eval() -> float:
+        nonlocal best_mean, best_state, best_step
+        seed = int(eval_rng.integers(0, 2**31))
+        mean = float(evaluate(agent.online, config.eval_episodes, seed).mean())
+        eval_steps.append(step)
+        eval_episodes.append(len(returns))
+        eval_means.append(mean)
+        if mean > best_mean:
+            best_mean, best_step = mean, step
+            best_state = {k: v.detach().clone() for k, v in agent.online.state_dict().items()}
+        return mean
+
+    obs, _ = env.reset(seed=config.seed)
+    try:
+        while step < config.max_env_steps and len(returns) < config.max_episodes:
+            # --- one episode ---
+            episode_return, episode_length, loss_sum, loss_count = 0.0, 0, 0.0, 0
+            while True:
+                epsilon = linear_epsilon(
+                    step, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps
+                )
+                action = agent.act(obs, epsilon)
+                next_obs, reward, terminated, truncated, _ = env.step(action)
+                buffer.add(obs, action, reward, next_obs, terminated)  # not `or truncated`
+                step += 1
+                episode_return += float(reward)
+                episode_length += 1
+                obs = next_obs
+
+                if step > config.learning_starts:
+                    if step % train_frequency == 0:
+                        for _ in range(gradient_steps):
+                            batch = (
+                                buffer.sample(batch_size, rng)
+                                if config.use_replay
+                                else buffer.latest()
+                            )
+                            loss_sum += agent.learn(batch)
+                            loss_count += 1
+                    if config.use_target_network and step % config.target_update_period == 0:
+                        agent.update_target()
+
+                if terminated or truncated:
+                    obs, _ = env.reset()
+                    break
+
+            # --- bookkeeping, solved check, callbacks ---
+            returns.append(episode_return)
+            lengths.append(episode_length)
+            losses.append(loss_sum / loss_count if loss_count else math.nan)
+            epsilons.append(epsilon)
+            eval_mean = None
+            recent_length = float(np.mean(lengths[-RECENT_EPISODES:]))
+            if (
+                len(returns) % config.eval_every_episodes == 0
+                and recent_length >= config.eval_min_recent_length
+            ):
+                eval_mean = run_eval()
+                if eval_mean >= config.solved_threshold and not solved:
+                    solved, solved_at_step, solved_at_episode = True, step, len(returns)
+            if progress is not None:
+                progress(
+                    TrainingProgress(
+                        step=step,
+                        episode=len(returns),
+                        episode_return=episode_return,
+                        episode_length=episode_length,
+                        epsilon=epsilon,
+                        loss=losses[-1],
+                        recent_mean_return=float(np.mean(returns[-RECENT_EPISODES:])),
+                        eval_mean=eval_mean,
+                        solved=solved,
+                    )
+                )
+            if solved and config.stop_when_solved:
+                break
+            if should_stop is not None and should_stop():
+                stopped = True
+                break
+    finally:
+        env.close()
+
+    if not solved and not stopped:  # budget spent: judge the final policy too
+        run_eval()
+    if solved and config.stop_when_solved:
+        policy_state, policy_step, policy_mean = None, step, eval_means[-1]
+    elif best_state is not None:
+        policy_state, policy_step, policy_mean = best_state, best_step, best_mean
+    else:
+        policy_state, policy_step, policy_mean = None, step, math.nan
+
+    policy = QNetwork(**agent.online.architecture())
+    policy.load_state_dict(policy_state if policy_state is not None else agent.online.state_dict())
+    policy.requires_grad_(False)
+    policy.eval()
+
+    return TrainingResult(
+        config=config,
+        policy=policy,
+        episode_returns=np.asarray(returns, dtype=np.float64),
+        episode_lengths=np.asarray(lengths, dtype=np.int64),
+        episode_losses=np.asarray(losses, dtype=np.float64),
+        episode_epsilons=np.asarray(epsilons, dtype=np.float64),
+        eval_steps=np.asarray(eval_steps, dtype=np.int64),
+        eval_episodes=np.asarray(eval_episodes, dtype=np.int64),
+        eval_means=np.asarray(eval_means, dtype=np.float64),
+        total_steps=step,
+        wall_time=time.perf_counter() - start,
+        solved=solved,
+        solved_at_step=solved_at_step,
+        solved_at_episode=solved_at_episode,
+        stopped=stopped,
+        policy_step=policy_step,
+        policy_eval_mean=float(policy_mean),
+    )
