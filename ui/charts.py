@@ -18,6 +18,8 @@ MAX_POINTS_PER_CURVE = 1000
 """Curves longer than this are averaged into this many bins: same shape, lighter charts."""
 
 CHART_HEIGHT = 300
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+"""Fill the column's width but keep the plot CHART_HEIGHT tall, legend and title outside it."""
 REFERENCE_COLOR = "#6b7280"
 PULLED_COLOR = "#f58518"
 TRUE_VALUE_COLOR = "#111827"
@@ -117,7 +119,7 @@ def reward_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
         curve_frame(results, "mean_reward"), "Average reward", ".2f", _labels(results)
     )
     return alt.layer(lines, _reference_rules(references, ".2f")).properties(
-        height=CHART_HEIGHT, title="Average reward"
+        height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Average reward"
     )
 
 
@@ -130,7 +132,7 @@ def optimal_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
     references = [("random play (1/k)", 1.0 / first.arms)]
     return (
         alt.layer(lines, _reference_rules(references, ".0%"))
-        .properties(height=CHART_HEIGHT, title="% optimal action")
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="% optimal action")
         .resolve_scale(y="shared")
     )
 
@@ -139,14 +141,14 @@ def regret_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
     """Cumulative expected regret: reward lost against always pulling the best arm."""
     return _hover_lines(
         curve_frame(results, "cumulative_regret"), "Cumulative regret", ",.0f", _labels(results)
-    ).properties(height=CHART_HEIGHT, title="Cumulative regret")
+    ).properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Cumulative regret")
 
 
 def epsilon_chart(results: Sequence[BanditResult]) -> alt.LayerChart:
     """The probability of a random pull at each step, for every strategy that has one."""
     return _hover_lines(
         curve_frame(results, "epsilon"), "ε (chance of a random pull)", ".3f", _labels(results)
-    ).properties(height=CHART_HEIGHT, title="Exploration schedule")
+    ).properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Exploration schedule")
 
 
 def pull_share_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
@@ -174,7 +176,11 @@ def pull_share_chart(results: Sequence[BanditResult]) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("rank:O", title="Arm, ranked by its true value q* (1 = best)"),
+            x=alt.X(
+                "rank:O",
+                title="Arm, ranked by its true value q* (1 = best)",
+                axis=alt.Axis(labelAngle=0),
+            ),
             xOffset=alt.XOffset("strategy:N", sort=labels),
             y=alt.Y("share:Q", title="Share of all pulls", axis=alt.Axis(format=".0%")),
             color=alt.Color("strategy:N", title=None, scale=alt.Scale(domain=labels)).legend(
@@ -186,7 +192,7 @@ def pull_share_chart(results: Sequence[BanditResult]) -> alt.Chart:
                 alt.Tooltip("share:Q", title="Share of pulls", format=".1%"),
             ],
         )
-        .properties(height=CHART_HEIGHT, title="Pulls per arm, best arm first")
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Pulls per arm, best arm first")
     )
 
 
@@ -230,9 +236,13 @@ def estimates_chart(trace: RunTrace, step: int) -> alt.LayerChart:
     )
     return alt.layer(bars, truth).properties(
         height=CHART_HEIGHT,
+        autosize=FIT_WIDTH,
         title=alt.TitleParams(
             f"Estimates after step {step}",
-            subtitle="bars: estimate Q(a) · black ticks: true value q*(a) · orange: arm pulled now",
+            subtitle=[
+                "bars: estimate Q(a) · black ticks: true value q*(a)",
+                "orange: arm pulled now",
+            ],
         ),
     )
 
@@ -258,7 +268,9 @@ def counts_chart(trace: RunTrace, step: int) -> alt.Chart:
                 alt.Tooltip("q_true:Q", title="True value q*(a)", format=".3f"),
             ],
         )
-        .properties(height=CHART_HEIGHT, title=f"Pulls per arm after step {step}")
+        .properties(
+            height=CHART_HEIGHT, autosize=FIT_WIDTH, title=f"Pulls per arm after step {step}"
+        )
     )
 
 

@@ -44,6 +44,11 @@ def readable_errors() -> Iterator[None]:
         st.stop()
 
 
+def _number(value: float, digits: int = 2) -> str:
+    """Format without a stray minus sign on values that round to zero."""
+    return f"{round(value, digits) + 0.0:.{digits}f}"
+
+
 def _late_window(result: BanditResult) -> slice:
     """The last tenth of the run (the last 100 of the book's 1000 steps)."""
     return slice(-max(1, result.steps // 10), None)
@@ -77,7 +82,7 @@ def results_over_runs(
         f"{first.arms}-armed bandit with true values q*(a) ~ N({first.q_mean:g}, 1). "
         f"The best any strategy can expect is **{first.best_possible:.2f}** per step "
         f"(always pulling each run's best arm); random play expects "
-        f"**{float(first.q_true.mean()):.2f}** and finds the best arm 1/k = "
+        f"**{_number(float(first.q_true.mean()))}** and finds the best arm 1/k = "
         f"**{1 / first.arms:.0%}** of the time. Hover over a curve to read its values."
         + (f" {note}" if note else "")
     )
@@ -167,6 +172,7 @@ def inside_one_run(results: Sequence[BanditResult], *, key: str = "inspect") -> 
     st.dataframe(
         charts.first_steps_frame(result.trace, FIRST_STEPS_SHOWN),
         hide_index=True,
+        height="content",
         column_config={
             name: st.column_config.NumberColumn(format="%.2f")
             for name in ("Reward", "New estimate Q(a)", "True value q*(a)")
