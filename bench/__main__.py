@@ -1,0 +1,77 @@
+"""Print the project's speed figures as Markdown tables.
+
+python -m bench                 # everything
+python -m bench --only bandit   # one or more of: bandit, pages, dqn
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+SECTIONS = ("bandit", "pages", "dqn")
+
+
+def table(rows: list[dict], formats: dict[str, str]) -> str:
+    """A Markdown table of ``rows`` with per-column format specs."""
+    columns = list(rows[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = [format(row[c], formats.get(c, "")) for c in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def bandit() -> None:
+    from bench.bandit import BOOK_SIZE, LOOP_RUNS, run_bandit_benchmark
+
+    print(f"## simulate, {BOOK_SIZE['runs']} runs x {BOOK_SIZE['steps']} steps x 10 arms")
+    print(f"(median of 7; the per-run Python loop is timed on {LOOP_RUNS} runs and scaled)\n")
+    rows = run_bandit_benchmark()
+    print(table(rows, {"simulate_s": ".3f", "python_loop_s": ".1f", "speedup": ".0f"}))
+
+
+def pages() -> None:
+    from bench.pages import run_pages_benchmark
+
+    print("## Page render time with default settings (server side, AppTest)\n")
+    rows = run_pages_benchmark()
+    print(table(rows, {"cold_s": ".3f", "cached_s": ".3f"}))
+
+
+def dqn() -> None:
+    from bench.dqn import run_dqn_benchmark
+
+    print("## DQN on CartPole-v1, default config (greedy evaluation: 20 episodes, seed 10000)\n")
+    rows = run_dqn_benchmark()
+    print(table(rows, {}))
+
+
+RUNNERS: dict[str, Callable[[], None]] = {"bandit": bandit, "pages": pages, "dqn": dqn}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    args = parser.parse_args(argv)
+    print(
+        f"# Benchmarks: Python {platform.python_version()}, numpy {np.__version__}, "
+        f"{platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}\n"
+    )
+    for name in SECTIONS:
+        if name in args.only:
+            RUNNERS[name]()
+            print()
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Peak resident memory of this process: {peak_mib:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Page render timings through Streamlit's AppTest: cold (empty caches) and cached (a rerun).
+
+Cold is the first visit to a page with default settings in a fresh process whose caches are
+empty; cached is the same page run again with the same settings. Both are server-side times,
+which is what the learner waits for before the browser draws.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import streamlit as st
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+ENTRYPOINT = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def navigation_pages() -> list[str]:
+    """Page files listed in the router, in navigation order."""
+    return re.findall(r'"(pages/[\w/]+\.py)"', Path(ENTRYPOINT).read_text())
+
+
+def run_pages_benchmark(pages: list[str] | None = None) -> list[dict]:
+    set_log_level("error")
+    rows = []
+    for page in pages or navigation_pages():
+        st.cache_data.clear()
+        at = AppTest.from_file(ENTRYPOINT, default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        start = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - start
+        start = time.perf_counter()
+        at.run()
+        cached = time.perf_counter() - start
+        problems = len(at.exception) + len(at.error)
+        rows.append({"page": page, "cold_s": cold, "cached_s": cached, "errors": problems})
+    return rows
