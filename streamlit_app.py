@@ -1,4 +1,9 @@
-"""Entrypoint and router: page config, navigation, run. Page content lives in pages/."""
+"""Entrypoint and router: page config, navigation, run. Page content lives in pages/.
+
+Each page's URL is its file name (e.g. /epsilon_greedy). Keep it that way: on a server's first
+visit Streamlit resolves the URL against the files in pages/ before this router has run, and a
+custom url_path there shows a "Page not found" dialog to whoever opens a shared link first.
+"""
 
 import streamlit as st
 
@@ -16,17 +21,9 @@ navigation = st.navigation(
         "Bandit strategies": [
             st.Page("pages/naive.py", title="1. Naive random", icon=":material/shuffle:"),
             st.Page("pages/greedy.py", title="2. Greedy", icon=":material/trending_up:"),
+            st.Page("pages/epsilon_greedy.py", title="3. ε-greedy", icon=":material/alt_route:"),
             st.Page(
-                "pages/epsilon_greedy.py",
-                title="3. ε-greedy",
-                icon=":material/alt_route:",
-                url_path="epsilon-greedy",
-            ),
-            st.Page(
-                "pages/decaying_epsilon.py",
-                title="4. Decaying ε",
-                icon=":material/trending_down:",
-                url_path="decaying-epsilon",
+                "pages/decaying_epsilon.py", title="4. Decaying ε", icon=":material/trending_down:"
             ),
         ],
     }

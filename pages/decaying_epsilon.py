@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.bandit import SCHEDULES, DecayingEpsilon, EpsilonGreedy
-from ui import runners, sections
+from ui import routing, runners, sections
 from ui.controls import ControlPanel
 
 SCHEDULE_HELP = {
@@ -11,6 +11,8 @@ SCHEDULE_HELP = {
     "linear": "ε falls in a straight line to its floor over the *decay steps*, then stays.",
     "inverse": "ε's excess shrinks like 1/t: it halves at t = half-life, thirds at twice that.",
 }
+
+routing.ensure_router()
 
 st.title("Strategy 4: Decaying ε")
 sections.idea(

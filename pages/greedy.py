@@ -3,8 +3,10 @@
 import streamlit as st
 
 from core.bandit import Greedy
-from ui import runners, sections
+from ui import routing, runners, sections
 from ui.controls import ControlPanel
+
+routing.ensure_router()
 
 st.title("Strategy 2: Greedy")
 sections.idea(

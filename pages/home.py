@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui import sections
+from ui import routing, sections
+
+routing.ensure_router()
 
 st.title("Exploration vs exploitation")
 st.markdown(

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from core.bandit import Naive
-from ui import runners, sections
+from ui import routing, runners, sections
 from ui.controls import ControlPanel
+
+routing.ensure_router()
 
 st.title("Strategy 1: Naive random play")
 sections.idea(
