@@ -128,7 +128,9 @@ class Strategy(ABC):
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
         """Return the arm each run pulls at ``step`` (0-based), shape ``(runs,)``."""
 
-    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
+    def learn(
+        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
+    ) -> None:
         """Update the estimates of the pulled arms (``flat_index`` into the raveled table).
 
         The default is the book's incremental rule Q <- Q + alpha (R - Q), with alpha = 1/N(a)
@@ -146,6 +148,10 @@ class Strategy(ABC):
     def epsilon_schedule(self, steps: int) -> np.ndarray | None:
         """The probability of a random pull at each step, for strategies that have one."""
         return None
+
+    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
+        """Extra per-arm quantities of run 0 worth showing step by step (internal order)."""
+        return {}
 
 
 def _update_rule_label(initial: float, step_size: float | None) -> str:
@@ -340,12 +346,223 @@ class DecayingEpsilon(Strategy):
 
 
 @dataclass(frozen=True)
+class UCB(Strategy):
+    """Upper-confidence-bound action selection (Sutton & Barto, section 2.7).
+
+    Pull the arm whose estimate plus an uncertainty bonus is highest::
+
+        A_t = argmax_a [ Q_t(a) + c * sqrt(ln t / N_t(a)) ]
+
+    An arm never pulled (N = 0) counts as maximising, so every arm is tried once first. The
+    bonus shrinks as an arm is pulled and slowly grows for arms left alone, so exploration is
+    aimed at arms whose value is still uncertain instead of spread at random.
+
+    Parameters
+        c: confidence level, the weight of the bonus, in [0, 100]. c = 0 is greedy.
+        initial, step_size: as for :class:`Greedy`.
+    """
+
+    c: float = 2.0
+    initial: float = 0.0
+    step_size: float | None = None
+    name: ClassVar[str] = "ucb"
+
+    def __post_init__(self) -> None:
+        _check_number("c", self.c, 0.0, 100.0)
+        _check_initial(self.initial)
+        _check_step_size(self.step_size)
+
+    @property
+    def label(self) -> str:
+        details = _update_rule_label(self.initial, self.step_size)
+        return f"UCB (c = {self.c:g}{', ' + details if details else ''})"
+
+    def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
+        state = super().new_state(runs, arms, steps)
+        state.extra["inverse_sqrt_counts"] = np.zeros((runs, arms))
+        return state
+
+    def upper_bounds(self, state: AgentState, step: int) -> np.ndarray:
+        """Q(a) + c sqrt(ln t / N(a)) with t = step + 1; infinite for arms never pulled."""
+        bonus = self.c * math.sqrt(math.log(step + 1)) * state.extra["inverse_sqrt_counts"]
+        bounds = state.q_estimate + bonus
+        if step < state.arms:
+            # Untried arms come first, so after k steps every arm of every run has N >= 1.
+            bounds[state.counts == 0] = np.inf
+        return bounds
+
+    def learn(
+        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
+    ) -> None:
+        super().learn(state, actions, flat_index, rewards)
+        pulls = state.counts.reshape(-1)[flat_index]
+        state.extra["inverse_sqrt_counts"].reshape(-1)[flat_index] = 1.0 / np.sqrt(pulls)
+
+    def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
+        return self.upper_bounds(state, step).argmax(axis=1)
+
+    def epsilon_schedule(self, steps: int) -> np.ndarray:
+        return np.zeros(steps)
+
+
+@dataclass(frozen=True)
+class GradientBandit(Strategy):
+    """Learn a preference H(a) per arm and pull arms by their softmax (section 2.8).
+
+    ::
+
+        pi_t(a) = exp(H_t(a)) / sum_b exp(H_t(b))
+        H(A_t) <- H(A_t) + alpha (R_t - baseline) (1 - pi_t(A_t))
+        H(a)   <- H(a)   - alpha (R_t - baseline) pi_t(a)        for a != A_t
+
+    The baseline is the average of the rewards before step t (the first reward itself at
+    t = 1). A reward above it makes the pulled arm more likely, one below it less likely. With
+    ``baseline=False`` the baseline is 0, and when all rewards are positive every pull makes
+    its own arm more likely, right or wrong.
+
+    Parameters
+        alpha: step size of the preference updates, in (0, 10].
+        baseline: compare rewards with their running average (True) or with 0 (False).
+    """
+
+    alpha: float = 0.1
+    baseline: bool = True
+    name: ClassVar[str] = "gradient"
+
+    def __post_init__(self) -> None:
+        _check_number("alpha", self.alpha, 0.0, 10.0, low_open=True)
+        if not isinstance(self.baseline, bool | np.bool_):
+            raise ValueError(f"baseline must be True or False, got {self.baseline!r}")
+
+    @property
+    def label(self) -> str:
+        return f"Gradient (α = {self.alpha:g}, {'with' if self.baseline else 'no'} baseline)"
+
+    def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
+        # Preferences and probabilities are stored arms-first, shape (arms, runs): the softmax
+        # reduces over arms, and numpy reduces 10 long rows far faster than 2000 short ones.
+        preferences = np.zeros((arms, runs))
+        state = AgentState(
+            q_estimate=preferences.T, counts=np.zeros((runs, arms)), rows=np.arange(runs)
+        )
+        state.extra["preferences"] = preferences
+        state.extra["probabilities"] = np.full((arms, runs), 1.0 / arms)
+        state.extra["mean_reward"] = np.zeros(runs)
+        state.extra["steps_done"] = np.zeros(1)
+        return state
+
+    def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
+        preferences = state.extra["preferences"]
+        weights = np.exp(preferences - preferences.max(axis=0))
+        probabilities = weights / weights.sum(axis=0)
+        state.extra["probabilities"] = probabilities
+        cumulative = np.cumsum(probabilities, axis=0)
+        draws = rng.random(state.runs) * cumulative[-1]
+        chosen = np.count_nonzero(cumulative < draws, axis=0)
+        return np.minimum(chosen, state.arms - 1)
+
+    def learn(
+        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
+    ) -> None:
+        state.counts.reshape(-1)[flat_index] += 1.0
+        steps_done = state.extra["steps_done"]
+        mean_reward = state.extra["mean_reward"]
+        if self.baseline:
+            reference = rewards if steps_done[0] == 0 else mean_reward.copy()
+            mean_reward += (rewards - mean_reward) / (steps_done[0] + 1.0)
+        else:
+            reference = 0.0
+        steps_done += 1.0
+        advantage = self.alpha * (rewards - reference)
+        preferences = state.extra["preferences"]
+        preferences -= advantage * state.extra["probabilities"]
+        preferences[actions, state.rows] += advantage
+
+    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
+        return {"probability": state.extra["probabilities"][:, 0]}
+
+
+@dataclass(frozen=True)
+class ThompsonSampling(Strategy):
+    """Gaussian Thompson sampling: pull each arm with the probability that it is the best.
+
+    Each arm's unknown value has a normal belief, starting from the prior N(prior_mean,
+    prior_sd^2). Rewards have variance 1 (as on the testbed), so after n pulls with reward sum s
+    the belief is normal with::
+
+        precision = 1 / prior_sd^2 + n
+        mean      = (prior_mean / prior_sd^2 + s) / precision
+
+    Every step draws one sample from each arm's belief and pulls the arm with the highest
+    sample. Arms the agent is unsure about sometimes draw high samples, so they get explored;
+    as beliefs narrow, the agent settles on the best arm.
+
+    Parameters
+        prior_mean: the belief's mean before any pull, in [-100, 100].
+        prior_sd: the belief's standard deviation before any pull, in (0, 100].
+    """
+
+    prior_mean: float = 0.0
+    prior_sd: float = 1.0
+    name: ClassVar[str] = "thompson"
+
+    def __post_init__(self) -> None:
+        _check_number("prior_mean", self.prior_mean, -100.0, 100.0)
+        _check_number("prior_sd", self.prior_sd, 0.0, 100.0, low_open=True)
+
+    @property
+    def label(self) -> str:
+        if (self.prior_mean, self.prior_sd) == (0.0, 1.0):
+            return "Thompson sampling"
+        return f"Thompson sampling (prior N({self.prior_mean:g}, {self.prior_sd:g}²))"
+
+    @property
+    def prior_precision(self) -> float:
+        return 1.0 / self.prior_sd**2
+
+    def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
+        state = AgentState(
+            q_estimate=np.full((runs, arms), float(self.prior_mean)),
+            counts=np.zeros((runs, arms)),
+            rows=np.arange(runs),
+        )
+        state.extra["reward_sums"] = np.zeros((runs, arms))
+        return state
+
+    def posterior_sd(self, counts: np.ndarray) -> np.ndarray:
+        return 1.0 / np.sqrt(self.prior_precision + counts)
+
+    def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
+        noise = rng.standard_normal(state.q_estimate.shape)
+        samples = state.q_estimate + noise * self.posterior_sd(state.counts)
+        return samples.argmax(axis=1)
+
+    def learn(
+        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
+    ) -> None:
+        counts = state.counts.reshape(-1)
+        sums = state.extra["reward_sums"].reshape(-1)
+        pulls = counts[flat_index] + 1.0
+        counts[flat_index] = pulls
+        total = sums[flat_index] + rewards
+        sums[flat_index] = total
+        state.q_estimate.reshape(-1)[flat_index] = (
+            self.prior_precision * self.prior_mean + total
+        ) / (self.prior_precision + pulls)
+
+    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
+        return {"posterior_sd": self.posterior_sd(state.counts[0])}
+
+
+@dataclass(frozen=True)
 class RunTrace:
     """Everything that happened in one run (run 0), step by step, in the learner's arm order.
 
     ``q_true[t]`` are the true values at step t; ``q_estimates[t]`` and ``counts[t]`` are the
     strategy's table *after* learning from step t's reward. ``exploratory[t]`` is True when the
     pulled arm was not among the highest estimates before the step (the book's "exploring").
+    ``details`` holds strategy-specific tables of the same shape, such as the gradient bandit's
+    action probabilities (``probability``) or Thompson sampling's ``posterior_sd``.
     """
 
     q_true: np.ndarray
@@ -354,6 +571,7 @@ class RunTrace:
     q_estimates: np.ndarray
     counts: np.ndarray
     exploratory: np.ndarray
+    details: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def optimal_action(self) -> np.ndarray:
@@ -494,6 +712,7 @@ def simulate(
     trace_q = np.empty((steps, arms))
     trace_counts = np.empty((steps, arms))
     trace_exploratory = np.empty(steps, dtype=bool)
+    trace_details: dict[str, np.ndarray] = {}
 
     noise = np.empty((0, runs))
     for t in range(steps):
@@ -506,7 +725,7 @@ def simulate(
         flat_index = row_offsets + actions
         values = q_true_flat[flat_index]
         rewards = values + noise[chunk_step]
-        strategy.learn(state, flat_index, rewards)
+        strategy.learn(state, actions, flat_index, rewards)
 
         mean_reward[t] = rewards.mean()
         chosen_value[t] = values.mean()
@@ -517,6 +736,8 @@ def simulate(
         trace_q[t] = state.q_estimate[0]
         trace_counts[t] = state.counts[0]
         trace_exploratory[t] = trace_q_before[actions[0]] < trace_q_before.max()
+        for detail, values in strategy.run_details(state).items():
+            trace_details.setdefault(detail, np.empty((steps, arms)))[t] = values
 
         if walk_sd > 0.0:
             q_true += problem_rng.normal(0.0, walk_sd, size=q_true.shape)
@@ -555,6 +776,7 @@ def simulate(
             q_estimates=external(trace_q),
             counts=external(trace_counts),
             exploratory=trace_exploratory,
+            details={name: external(values) for name, values in trace_details.items()},
         ),
         epsilon=strategy.epsilon_schedule(steps),
     )
