@@ -26,6 +26,11 @@ navigation = st.navigation(
                 "pages/decaying_epsilon.py", title="4. Decaying ε", icon=":material/trending_down:"
             ),
         ],
+        "Beyond ε": [
+            st.Page("pages/ucb.py", title="Upper confidence bound", icon=":material/expand_less:"),
+            st.Page("pages/gradient.py", title="Gradient bandit", icon=":material/tune:"),
+            st.Page("pages/thompson.py", title="Thompson sampling", icon=":material/psychology:"),
+        ],
     }
 )
 navigation.run()

@@ -290,3 +290,190 @@ def first_steps_frame(trace: RunTrace, count: int) -> pd.DataFrame:
             "True value q*(a)": trace.q_true[index, actions],
         }
     )
+
+
+def probability_chart(trace: RunTrace, step: int) -> alt.Chart:
+    """The gradient bandit's action probabilities pi(a) after ``step``; the best arm marked."""
+    frame = arm_state_frame(trace, step)
+    frame["probability"] = trace.details["probability"][step - 1]
+    frame["kind"] = np.where(frame["best"], "optimal arm", "other arms")
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "probability:Q",
+                title="Probability π(a)",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["optimal arm", "other arms"], range=["#54a24b", "#bab0ac"]),
+            ).legend(orient="bottom"),
+            tooltip=[
+                alt.Tooltip("arm:O", title="Arm"),
+                alt.Tooltip("probability:Q", title="π(a)", format=".1%"),
+                alt.Tooltip("q_estimate:Q", title="Preference H(a)", format=".3f"),
+                alt.Tooltip("q_true:Q", title="True value q*(a)", format=".3f"),
+            ],
+        )
+        .properties(
+            height=CHART_HEIGHT,
+            autosize=FIT_WIDTH,
+            title=f"Action probabilities after step {step}",
+        )
+    )
+
+
+def upper_bound_frame(trace: RunTrace, step: int, c: float) -> pd.DataFrame:
+    """UCB's two parts per arm for the choice at ``step + 1``: estimate and bonus."""
+    frame = arm_state_frame(trace, step)
+    with np.errstate(divide="ignore"):
+        bonus = c * np.sqrt(np.log(step + 1) / frame["pulls"].to_numpy(dtype=float))
+    frame["bonus"] = bonus
+    frame["upper_bound"] = frame["q_estimate"] + frame["bonus"]
+    return frame
+
+
+def upper_bound_chart(trace: RunTrace, step: int, c: float) -> alt.LayerChart:
+    """Estimate plus uncertainty bonus per arm: UCB pulls the arm whose total is highest next."""
+    frame = upper_bound_frame(trace, step, c)
+    frame = frame[np.isfinite(frame["upper_bound"])]
+    tooltip = [
+        alt.Tooltip("arm:O", title="Arm"),
+        alt.Tooltip("q_estimate:Q", title="Estimate Q(a)", format=".3f"),
+        alt.Tooltip("bonus:Q", title="Bonus c√(ln t / N(a))", format=".3f"),
+        alt.Tooltip("upper_bound:Q", title="Upper bound", format=".3f"),
+        alt.Tooltip("pulls:Q", title="Pulls N(a)"),
+    ]
+    base = alt.Chart(frame).encode(x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)))
+    bounds = base.mark_rule(strokeWidth=10, opacity=0.35, color="#4c78a8").encode(
+        y=alt.Y("q_estimate:Q", title="Value"), y2="upper_bound:Q", tooltip=tooltip
+    )
+    estimate = base.mark_tick(thickness=3, size=26, color="#4c78a8").encode(
+        y="q_estimate:Q", tooltip=tooltip
+    )
+    top = base.mark_tick(thickness=3, size=26, color=PULLED_COLOR).encode(
+        y="upper_bound:Q", tooltip=tooltip
+    )
+    truth = base.mark_point(shape="diamond", filled=True, size=60, color=TRUE_VALUE_COLOR).encode(
+        y="q_true:Q", tooltip=tooltip
+    )
+    return alt.layer(bounds, estimate, top, truth).properties(
+        height=CHART_HEIGHT,
+        autosize=FIT_WIDTH,
+        title=alt.TitleParams(
+            f"Upper confidence bounds after step {step}",
+            subtitle=[
+                "blue tick: estimate Q(a) · orange tick: Q(a) + bonus · black ◆: q*(a)",
+                "UCB pulls the arm with the highest orange tick next",
+            ],
+        ),
+    )
+
+
+BELIEF_POINTS = 120
+
+
+def belief_frame(trace: RunTrace, step: int) -> pd.DataFrame:
+    """Each arm's normal belief after ``step`` as a density curve (``arm``, ``value``, ...)."""
+    mean = trace.q_estimates[step - 1]
+    sd = trace.details["posterior_sd"][step - 1]
+    low, high = float((mean - 3 * sd).min()), float((mean + 3 * sd).max())
+    grid = np.linspace(low, high, BELIEF_POINTS)
+    density = np.exp(-0.5 * ((grid[None, :] - mean[:, None]) / sd[:, None]) ** 2) / (
+        sd[:, None] * np.sqrt(2 * np.pi)
+    )
+    arms = len(mean)
+    return pd.DataFrame(
+        {
+            "arm": np.repeat(np.arange(1, arms + 1), BELIEF_POINTS),
+            "value": np.tile(grid, arms),
+            "density": density.ravel(),
+            "mean": np.repeat(mean, BELIEF_POINTS),
+            "sd": np.repeat(sd, BELIEF_POINTS),
+        }
+    )
+
+
+def belief_chart(trace: RunTrace, step: int) -> alt.LayerChart:
+    """Thompson sampling's belief about every arm's value, with the true values as rules."""
+    frame = belief_frame(trace, step)
+    arms = trace.q_true.shape[1]
+    color = alt.Color("arm:N", title="Arm", sort=list(range(1, arms + 1))).legend(
+        orient="bottom", columns=5
+    )
+    curves = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("value:Q", title="Value of the arm"),
+            y=alt.Y("density:Q", title="Belief (density)"),
+            color=color,
+            tooltip=[
+                alt.Tooltip("arm:N", title="Arm"),
+                alt.Tooltip("mean:Q", title="Belief mean", format=".3f"),
+                alt.Tooltip("sd:Q", title="Belief sd", format=".3f"),
+            ],
+        )
+    )
+    truths = pd.DataFrame({"arm": np.arange(1, arms + 1), "q_true": trace.q_true[step - 1]})
+    rules = (
+        alt.Chart(truths)
+        .mark_rule(strokeDash=[4, 3])
+        .encode(
+            x="q_true:Q",
+            color=color,
+            tooltip=[
+                alt.Tooltip("arm:N", title="Arm"),
+                alt.Tooltip("q_true:Q", title="True value q*(a)", format=".3f"),
+            ],
+        )
+    )
+    return alt.layer(curves, rules).properties(
+        height=CHART_HEIGHT,
+        autosize=FIT_WIDTH,
+        title=alt.TitleParams(
+            f"Beliefs after step {step}",
+            subtitle="curves: belief about each arm's value · dashed: its true value q*(a)",
+        ),
+    )
+
+
+def belief_width_frame(trace: RunTrace) -> pd.DataFrame:
+    """Standard deviation of every arm's belief at every step (binned for long runs)."""
+    sd = trace.details["posterior_sd"]
+    steps, arms = sd.shape
+    bins = _bins(steps)
+    counts = np.bincount(bins)
+    step_numbers = np.cumsum(counts)
+    frames = []
+    for arm in range(arms):
+        values = np.bincount(bins, weights=sd[:, arm]) / counts
+        frames.append(pd.DataFrame({"arm": arm + 1, "step": step_numbers, "sd": values}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def belief_width_chart(trace: RunTrace) -> alt.Chart:
+    """How each arm's belief narrows as it gets pulled: 1/sqrt(1/prior_sd² + N(a))."""
+    arms = trace.q_true.shape[1]
+    return (
+        alt.Chart(belief_width_frame(trace))
+        .mark_line(strokeWidth=1.6, interpolate="step-after")
+        .encode(
+            x=alt.X("step:Q", title="Step"),
+            y=alt.Y("sd:Q", title="Belief standard deviation"),
+            color=alt.Color("arm:N", title="Arm", sort=list(range(1, arms + 1))).legend(
+                orient="bottom", columns=5
+            ),
+            tooltip=[
+                alt.Tooltip("arm:N", title="Arm"),
+                alt.Tooltip("step:Q", title="Step"),
+                alt.Tooltip("sd:Q", title="Belief sd", format=".3f"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Beliefs narrowing, run 1")
+    )

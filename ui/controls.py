@@ -17,6 +17,9 @@ import streamlit as st
 RESERVED_URL_KEYS = frozenset({"embed", "embed_options"})
 """Query parameters Streamlit itself reads; never reported or removed."""
 
+WALK_SD = 0.01
+"""Standard deviation of each step of the true values' random walk (Exercise 2.5)."""
+
 RUN_CHOICES = (100, 200, 500, 1000, 2000, 5000)
 EPSILON_CHOICES = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
@@ -97,8 +100,18 @@ class ControlPanel:
     def header(self, text: str) -> None:
         self.sidebar.subheader(text)
 
-    def testbed(self, *, default_steps: int = 1000) -> Testbed:
-        """Arms, steps, runs and seed: the shared part of every bandit page."""
+    def testbed(
+        self,
+        *,
+        default_steps: int = 1000,
+        default_q_mean: float | None = None,
+        drift_switch: bool = False,
+    ) -> Testbed:
+        """Arms, steps, runs and seed: the shared part of every bandit page.
+
+        ``default_q_mean`` adds a slider for the mean of the true values (Figure 2.5 uses +4);
+        ``drift_switch`` adds the stationary / nonstationary choice (Exercise 2.5).
+        """
         self.header("Testbed")
         arms = self.slider(
             "Arms (k)",
@@ -136,7 +149,38 @@ class ControlPanel:
             step=1,
             help="The same seed gives the same problems and rewards to every strategy.",
         )
-        return Testbed(arms=int(arms), steps=int(steps), runs=int(runs), seed=int(seed))
+        q_mean = 0.0
+        if default_q_mean is not None:
+            q_mean = self.slider(
+                "Mean of the true values",
+                "q_mean",
+                min_value=-5.0,
+                max_value=5.0,
+                value=float(default_q_mean),
+                step=0.5,
+                help="Each run draws q*(a) ~ N(mean, 1). The book's Figure 2.5 shifts them to +4.",
+            )
+        walk_sd = 0.0
+        if drift_switch:
+            drifting = self.toggle(
+                "Nonstationary (drifting true values)",
+                "drift",
+                value=False,
+                help=(
+                    "After every step each q*(a) takes an independent random-walk step with "
+                    "standard deviation 0.01, as in Exercise 2.5, so the best arm can change "
+                    "over time."
+                ),
+            )
+            walk_sd = WALK_SD if drifting else 0.0
+        return Testbed(
+            arms=int(arms),
+            steps=int(steps),
+            runs=int(runs),
+            seed=int(seed),
+            q_mean=float(q_mean),
+            walk_sd=walk_sd,
+        )
 
     def epsilon(self, key: str = "epsilon", value: float = 0.1) -> float:
         return float(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.bandit import BanditResult
+from core.bandit import UCB, BanditResult, GradientBandit, ThompsonSampling
 from ui import charts
 from ui.chart_cache import altair_chart
 
@@ -136,6 +136,26 @@ def _describe_step(result: BanditResult, step: int) -> str:
     )
 
 
+def _one_run_charts(result: BanditResult, step: int) -> list[tuple[Callable, tuple]]:
+    """The charts that show one run's table, with each strategy's own view of it."""
+    trace, strategy = result.trace, result.strategy
+    if isinstance(strategy, ThompsonSampling):
+        return [
+            (charts.belief_chart, (trace, step)),
+            (charts.counts_chart, (trace, step)),
+            (charts.belief_width_chart, (trace,)),
+        ]
+    if isinstance(strategy, GradientBandit):
+        return [
+            (charts.probability_chart, (trace, step)),
+            (charts.counts_chart, (trace, step)),
+        ]
+    views = [(charts.estimates_chart, (trace, step)), (charts.counts_chart, (trace, step))]
+    if isinstance(strategy, UCB):
+        views.append((charts.upper_bound_chart, (trace, step, strategy.c)))
+    return views
+
+
 def inside_one_run(results: Sequence[BanditResult], *, key: str = "inspect") -> None:
     """A step slider over the table of one run: estimates next to true values, and counts."""
     st.header("Inside one run")
@@ -161,8 +181,10 @@ def inside_one_run(results: Sequence[BanditResult], *, key: str = "inspect") -> 
     )
     st.markdown(_describe_step(result, step))
     left, right = st.columns(2)
-    altair_chart(charts.estimates_chart, result.trace, step, container=left)
-    altair_chart(charts.counts_chart, result.trace, step, container=right)
+    for column, (builder, args) in zip(
+        [left, right, *st.columns(2)], _one_run_charts(result, step), strict=False
+    ):
+        altair_chart(builder, *args, container=column)
     explored = int(np.count_nonzero(result.trace.exploratory[:step]))
     st.caption(
         f"Up to step {step}, this agent explored on {explored} of {step} steps "
