@@ -1,0 +1,55 @@
+"""DQN on CartPole-v1 with the default config: does it solve, and how long does it take?
+
+Per seed: train ``DQNConfig(seed=seed)``, then evaluate the returned policy greedily on 20
+episodes seeded 10000, 10001, ... (seeds the training never used for its own checks).
+"solved" means that evaluation averages at least 475. ``train_s`` is the wall time of
+``train`` alone, on one torch thread; the machine is shared, so expect some noise.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+
+from core.dqn import DQNConfig, evaluate, train
+
+EVAL_EPISODES = 20
+EVAL_SEED = 10_000
+SOLVED = 475.0
+
+
+def run_dqn_benchmark(seeds: Iterable[int] = range(5)) -> list[dict]:
+    """One row per seed: solved, eval mean/min, training seconds, env steps, episodes."""
+    rows = []
+    for seed in seeds:
+        result = train(DQNConfig(seed=seed))
+        returns = evaluate(result.policy, episodes=EVAL_EPISODES, seed=EVAL_SEED)
+        rows.append(
+            {
+                "seed": seed,
+                "solved": bool(returns.mean() >= SOLVED),
+                "eval_mean": round(float(returns.mean()), 1),
+                "eval_min": int(returns.min()),
+                "train_s": round(result.wall_time, 1),
+                "env_steps": result.total_steps,
+                "episodes": result.episodes,
+                "stopped_by_check": result.solved,
+            }
+        )
+    return rows
+
+
+def _print_table(rows: list[dict]) -> None:
+    columns = list(rows[0])
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for row in rows:
+        print("| " + " | ".join(str(row[c]) for c in columns) + " |")
+    solved = sum(row["solved"] for row in rows)
+    slowest = max(row["train_s"] for row in rows)
+    print(f"\nsolved {solved} of {len(rows)} seeds; slowest training run {slowest:.1f} s")
+
+
+if __name__ == "__main__":
+    seeds = [int(s) for s in sys.argv[1:]] or range(5)
+    _print_table(run_dqn_benchmark(seeds))
