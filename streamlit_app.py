@@ -31,6 +31,11 @@ navigation = st.navigation(
             st.Page("pages/gradient.py", title="Gradient bandit", icon=":material/tune:"),
             st.Page("pages/thompson.py", title="Thompson sampling", icon=":material/psychology:"),
         ],
+        "Explore": [
+            st.Page("pages/lab.py", title="Comparison lab", icon=":material/science:"),
+            st.Page("pages/study.py", title="Parameter study", icon=":material/query_stats:"),
+            st.Page("pages/play.py", title="Be the agent", icon=":material/sports_esports:"),
+        ],
     }
 )
 navigation.run()

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.bandit import UCB, EpsilonGreedy, GradientBandit, Greedy, Strategy, simulate
+from core.bandit import (
+    UCB,
+    BanditResult,
+    EpsilonGreedy,
+    GradientBandit,
+    Greedy,
+    Strategy,
+    simulate,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,15 @@ class Method:
     @property
     def values(self) -> tuple[float, ...]:
         return tuple(2.0**exponent for exponent in self.exponents)
+
+    @property
+    def grid_label(self) -> str:
+        """The grid as the book's axis writes it, e.g. ``1/128 to 1/4``."""
+
+        def power(exponent: int) -> str:
+            return f"1/{2**-exponent}" if exponent < 0 else f"{2**exponent}"
+
+        return f"{power(self.exponents[0])} to {power(self.exponents[-1])}"
 
 
 METHODS: tuple[Method, ...] = (
@@ -65,18 +82,20 @@ def parameter_study(
     *,
     methods: tuple[Method, ...] = METHODS,
     progress: Callable[[int, int, str], None] | None = None,
+    run: Callable[..., BanditResult] = simulate,
 ) -> list[StudyPoint]:
     """Average reward over ``steps`` for every method at every value of its parameter.
 
     ``progress(done, total, label)`` is called after each setting, so a caller can show a
     progress bar. Every setting faces the same problems (same seed), as in :func:`simulate`.
+    ``run`` replaces :func:`simulate` with the same signature, e.g. a cached version of it.
     """
     total = settings_count(methods)
     points = []
     for method in methods:
         for exponent, value in zip(method.exponents, method.values, strict=True):
             strategy = method.make(value)
-            result = simulate(strategy, steps=steps, runs=runs, seed=seed)
+            result = run(strategy, steps=steps, runs=runs, seed=seed)
             points.append(
                 StudyPoint(
                     method=method.name,

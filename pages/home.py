@@ -100,6 +100,55 @@ sections.page_links(
     ]
 )
 
+st.header("Beyond ε")
+sections.page_links(
+    [
+        (
+            "pages/ucb.py",
+            "Upper confidence bound",
+            ":material/expand_less:",
+            "Explore the arms whose value is still most uncertain (Figure 2.4).",
+        ),
+        (
+            "pages/gradient.py",
+            "Gradient bandit",
+            ":material/tune:",
+            "Learn preferences instead of values; why a baseline matters (Figure 2.5).",
+        ),
+        (
+            "pages/thompson.py",
+            "Thompson sampling",
+            ":material/psychology:",
+            "Keep a belief about every arm and watch it narrow as you pull.",
+        ),
+    ]
+)
+
+st.header("Explore")
+sections.page_links(
+    [
+        (
+            "pages/lab.py",
+            "Comparison lab",
+            ":material/science:",
+            "Any strategies side by side; one-click presets for Figures 2.2 to 2.5 and a "
+            "drifting world.",
+        ),
+        (
+            "pages/study.py",
+            "Parameter study",
+            ":material/query_stats:",
+            "Figure 2.6: how each method's reward depends on its parameter.",
+        ),
+        (
+            "pages/play.py",
+            "Be the agent",
+            ":material/sports_esports:",
+            "Play a hidden bandit yourself, then meet the agents on the same one.",
+        ),
+    ]
+)
+
 st.header("How to use this app")
 st.markdown(
     """

@@ -18,6 +18,8 @@ MAX_POINTS_PER_CURVE = 1000
 """Curves longer than this are averaged into this many bins: same shape, lighter charts."""
 
 CHART_HEIGHT = 300
+SCHEME = "tableau10"
+"""Strategy colours: distinct hues, so neighbouring curves never look alike."""
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 """Fill the column's width but keep the plot CHART_HEIGHT tall, legend and title outside it."""
 REFERENCE_COLOR = "#6b7280"
@@ -59,7 +61,7 @@ def _hover_lines(
     frame: pd.DataFrame, y_title: str, value_format: str, domain: Sequence[str]
 ) -> alt.LayerChart:
     """Lines per strategy with a vertical hover rule that shows every strategy's value."""
-    color = alt.Color("strategy:N", title=None, scale=alt.Scale(domain=list(domain)))
+    color = alt.Color("strategy:N", title=None, scale=alt.Scale(domain=list(domain), scheme=SCHEME))
     color = color.legend(orient="bottom", direction="vertical", labelLimit=400)
     base = alt.Chart(frame).encode(x=alt.X("step:Q", title="Step"))
     lines = base.mark_line(strokeWidth=1.6).encode(
@@ -183,9 +185,9 @@ def pull_share_chart(results: Sequence[BanditResult]) -> alt.Chart:
             ),
             xOffset=alt.XOffset("strategy:N", sort=labels),
             y=alt.Y("share:Q", title="Share of all pulls", axis=alt.Axis(format=".0%")),
-            color=alt.Color("strategy:N", title=None, scale=alt.Scale(domain=labels)).legend(
-                orient="bottom", direction="vertical", labelLimit=400
-            ),
+            color=alt.Color(
+                "strategy:N", title=None, scale=alt.Scale(domain=labels, scheme=SCHEME)
+            ).legend(orient="bottom", direction="vertical", labelLimit=400),
             tooltip=[
                 alt.Tooltip("strategy:N", title="Strategy"),
                 alt.Tooltip("rank:O", title="Rank of arm"),
@@ -476,4 +478,155 @@ def belief_width_chart(trace: RunTrace) -> alt.Chart:
             ],
         )
         .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Beliefs narrowing, run 1")
+    )
+
+
+def study_frame(points: Sequence) -> pd.DataFrame:
+    """Parameter study points (``core.study.StudyPoint``) as a tidy frame."""
+    return pd.DataFrame(
+        {
+            "method": [p.method for p in points],
+            "parameter": [p.parameter for p in points],
+            "exponent": [p.exponent for p in points],
+            "value": [p.value for p in points],
+            "average_reward": [p.average_reward for p in points],
+            "optimal_rate": [p.optimal_rate for p in points],
+        }
+    )
+
+
+def study_chart(points: Sequence, steps: int) -> alt.LayerChart:
+    """Figure 2.6: average reward against each method's parameter, on a log2 axis."""
+    frame = study_frame(points)
+    frame["label"] = frame["method"] + " (" + frame["parameter"] + ")"
+    labels = list(dict.fromkeys(frame["label"]))
+    color = alt.Color(
+        "label:N",
+        title=None,
+        scale=alt.Scale(domain=labels, range=["#e45756", "#54a24b", "#4c78a8", "#222222"]),
+    ).legend(orient="bottom", direction="vertical", labelLimit=400)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "exponent:Q",
+            title="ε, α, c, Q₀ (log scale)",
+            scale=alt.Scale(domain=[-7, 2], nice=False),
+            axis=alt.Axis(
+                values=list(range(-7, 3)),
+                labelExpr=(
+                    "datum.value < 0 ? '1/' + pow(2, -datum.value) : '' + pow(2, datum.value)"
+                ),
+            ),
+        ),
+        y=alt.Y(
+            "average_reward:Q",
+            title=f"Average reward over the first {steps:,} steps",
+            scale=alt.Scale(zero=False),
+        ),
+        color=color,
+    )
+    lines = base.mark_line(strokeWidth=2)
+    dots = base.mark_point(filled=True, size=50).encode(
+        tooltip=[
+            alt.Tooltip("method:N", title="Method"),
+            alt.Tooltip("parameter:N", title="Parameter"),
+            alt.Tooltip("value:Q", title="Value", format=".4g"),
+            alt.Tooltip("average_reward:Q", title="Average reward", format=".3f"),
+            alt.Tooltip("optimal_rate:Q", title="% optimal action", format=".1%"),
+        ]
+    )
+    return alt.layer(lines, dots).properties(
+        height=380, autosize=FIT_WIDTH, title="Parameter study (Figure 2.6)"
+    )
+
+
+def tally_frame(
+    counts: np.ndarray, averages: np.ndarray, q_true: np.ndarray | None = None
+) -> pd.DataFrame:
+    """A player's own tally per arm, with the true values once they are revealed."""
+    frame = pd.DataFrame(
+        {
+            "arm": np.arange(1, len(counts) + 1),
+            "pulls": counts.astype(int),
+            "average": np.where(counts > 0, averages, 0.0),
+            "tried": counts > 0,
+        }
+    )
+    if q_true is not None:
+        frame["q_true"] = q_true
+    return frame
+
+
+def tally_chart(
+    counts: np.ndarray, averages: np.ndarray, q_true: np.ndarray | None = None
+) -> alt.LayerChart:
+    """Bars: the player's average reward per arm (labelled with pulls); ticks: true values."""
+    frame = tally_frame(counts, averages, q_true)
+    tooltip = [
+        alt.Tooltip("arm:O", title="Arm"),
+        alt.Tooltip("pulls:Q", title="Your pulls"),
+        alt.Tooltip("average:Q", title="Your average reward", format=".2f"),
+    ]
+    if q_true is not None:
+        tooltip.append(alt.Tooltip("q_true:Q", title="True value q*(a)", format=".2f"))
+    base = alt.Chart(frame).encode(x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#4c78a8").encode(
+        y=alt.Y("average:Q", title="Average reward"),
+        opacity=alt.condition(alt.datum.tried, alt.value(1), alt.value(0)),
+        tooltip=tooltip,
+    )
+    labels = base.mark_text(dy=-8, fontSize=11, color=REFERENCE_COLOR).encode(
+        y="average:Q", text=alt.Text("pulls:Q", format="d")
+    )
+    layers = [bars, labels]
+    title = alt.TitleParams("Your tally", subtitle="bars: your average reward · numbers: pulls")
+    if q_true is not None:
+        layers.append(
+            base.mark_tick(color=TRUE_VALUE_COLOR, thickness=3, size=28).encode(
+                y="q_true:Q", tooltip=tooltip
+            )
+        )
+        title = alt.TitleParams(
+            "Your tally and the truth",
+            subtitle="bars: your average reward · numbers: pulls · black ticks: true values",
+        )
+    return alt.layer(*layers).properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title=title)
+
+
+def race_frame(player: Sequence[float], rivals: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Cumulative reward pull by pull for the player and each rival agent."""
+    frames = [
+        pd.DataFrame(
+            {
+                "who": name,
+                "pull": np.arange(1, len(rewards) + 1),
+                "total": np.cumsum(rewards),
+            }
+        )
+        for name, rewards in {"You": np.asarray(player), **rivals}.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def race_chart(player: Sequence[float], rivals: dict[str, np.ndarray]) -> alt.Chart:
+    """Who collected more reward, pull by pull, on the same bandit and reward draws."""
+    frame = race_frame(player, rivals)
+    names = list(dict.fromkeys(frame["who"]))
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("pull:Q", title="Pull"),
+            y=alt.Y("total:Q", title="Total reward so far"),
+            color=alt.Color(
+                "who:N",
+                title=None,
+                scale=alt.Scale(domain=names, range=["#e45756", "#4c78a8", "#72b7b2", "#54a24b"]),
+            ).legend(orient="bottom"),
+            tooltip=[
+                alt.Tooltip("who:N", title="Player"),
+                alt.Tooltip("pull:Q", title="Pull"),
+                alt.Tooltip("total:Q", title="Total", format=".2f"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="The race")
     )

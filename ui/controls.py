@@ -88,6 +88,11 @@ class ControlPanel:
     def number_input(self, label: str, key: str, **kwargs: Any) -> Any:
         return self._bound(st.number_input, label, key, **kwargs)
 
+    def button(self, label: str, key: str, **kwargs: Any) -> bool:
+        """A sidebar button; buttons have no value to put in the URL."""
+        with self.sidebar:
+            return st.button(label, key=key, **kwargs)
+
     def selectbox(self, label: str, key: str, **kwargs: Any) -> Any:
         return self._bound(st.selectbox, label, key, **kwargs)
 
@@ -104,6 +109,7 @@ class ControlPanel:
         self,
         *,
         default_steps: int = 1000,
+        max_steps: int = 5000,
         default_q_mean: float | None = None,
         drift_switch: bool = False,
     ) -> Testbed:
@@ -125,7 +131,7 @@ class ControlPanel:
             "Steps per run",
             "steps",
             min_value=100,
-            max_value=5000,
+            max_value=max_steps,
             value=default_steps,
             step=100,
             help="How many pulls the agent gets in each run. The book's figures use 1000.",

@@ -26,3 +26,10 @@ def _simulate(kind: str, strategy: bandit.Strategy, testbed: Testbed) -> bandit.
 def simulate(strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
     """``core.bandit.simulate`` on the page's testbed, cached on every parameter."""
     return _simulate(type(strategy).__name__, strategy, testbed)
+
+
+def simulate_testbed_call(
+    strategy: bandit.Strategy, *, steps: int, runs: int, seed: int, arms: int = 10
+) -> bandit.BanditResult:
+    """``simulate``'s signature, answered from the cache (for core loops such as the study)."""
+    return simulate(strategy, Testbed(arms=arms, steps=steps, runs=runs, seed=seed))
