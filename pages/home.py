@@ -3,8 +3,10 @@
 import streamlit as st
 
 from ui import routing, sections
+from ui.controls import ControlPanel
 
 routing.ensure_router()
+ControlPanel().finish()
 
 st.title("Exploration vs exploitation")
 st.markdown(

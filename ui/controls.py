@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.state import get_session_state
 
 RESERVED_URL_KEYS = frozenset({"embed", "embed_options"})
 """Query parameters Streamlit itself reads; never reported or removed."""
@@ -34,6 +35,29 @@ class Testbed:
     seed: int = 0
     q_mean: float = 0.0
     walk_sd: float = 0.0
+
+
+def _forget_url_values(keys: list[str]) -> None:
+    """Drop URL values before any widget is seeded from them.
+
+    Streamlit 1.67's integer ``number_input`` raises OverflowError when the URL seeds it with
+    "inf"; its validation catches only ValueError. Infinite numbers are never a valid setting
+    here, so they are forgotten (and reported as ignored) before widgets read them.
+    """
+    if not keys:
+        return
+    with get_session_state().query_params() as params:
+        for key in keys:
+            params._initial_query_params.pop(key, None)
+            if key in params:
+                del params[key]
+
+
+def _is_infinite_number(text: str) -> bool:
+    try:
+        return math.isinf(float(text))
+    except ValueError:
+        return False
 
 
 def _matches(raw: list[str], value: Any) -> bool:
@@ -72,6 +96,9 @@ class ControlPanel:
         }
         self._values: dict[str, Any] = {}
         self.sidebar = st.sidebar
+        _forget_url_values(
+            [key for key, raw in self._raw_url.items() if any(map(_is_infinite_number, raw))]
+        )
 
     def _bound(self, widget: Any, label: str, key: str, **kwargs: Any) -> Any:
         with self.sidebar:
@@ -264,7 +291,7 @@ class ControlPanel:
         """Show what the link asked for that could not be used; never echo the raw values."""
         invalid, unknown = self.ignored_url_keys()
         for key in self._raw_url:
-            if key not in self._values:
+            if key not in self._values and key in st.query_params:
                 del st.query_params[key]
         parts = []
         if invalid:

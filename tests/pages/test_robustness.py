@@ -1,0 +1,117 @@
+"""Generated checks over every page in the navigation: controls at their extremes, hostile URLs.
+
+Nothing here is hand-picked: the pages come from the router, the controls from what each page
+draws, so a new page or control is covered as soon as it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.helpers import ENTRYPOINT, open_page
+
+PAGES = re.findall(r'"(pages/[\w/]+\.py)"', Path(ENTRYPOINT).read_text())
+DRIVEN_TYPES = ("slider", "select_slider", "number_input", "selectbox", "multiselect", "toggle")
+HOSTILE_VALUES = [
+    "<script>alert('x')</script>",
+    "nan",
+    "-inf",
+    "1e308",
+    "99999999999999999999999",
+    "-1",
+    "[1,2]",
+    "x" * 5000,
+    "",
+]
+
+
+def test_the_router_lists_pages():
+    assert "pages/home.py" in PAGES and len(PAGES) >= 5
+
+
+def assert_clean(at: AppTest, context: str) -> None:
+    assert not at.exception, f"{context}: {[e.message for e in at.exception]}"
+    assert not at.error, f"{context}: {[e.value for e in at.error]}"
+
+
+def driven_widgets(at: AppTest) -> dict[str, object]:
+    """Every keyed control outside a form, by key (forms apply only on submit)."""
+    widgets = {}
+    for kind in DRIVEN_TYPES:
+        for widget in at.get(kind):
+            if widget.key and not getattr(widget, "form_id", ""):
+                widgets[widget.key] = widget
+    return widgets
+
+
+def extremes(widget) -> list:
+    """The values a learner can reach at the edges of a control, and every option."""
+    kind = widget.type
+    if kind == "slider":
+        cast = int if widget.proto.data_type == widget.proto.INT else float
+        return [cast(widget.proto.min), cast(widget.proto.max)]
+    if kind == "number_input":
+        cast = int if isinstance(widget.value, int) else float
+        return [cast(widget.min), cast(widget.max)]
+    if kind == "select_slider":
+        options = [_parse(option) for option in widget.options]
+        return [options[0], options[-1]]
+    if kind == "selectbox":
+        return [_parse(option) for option in widget.options]
+    if kind == "multiselect":
+        options = [_parse(option) for option in widget.options]
+        limit = widget.proto.max_selections or len(options)
+        return [[], options[:limit], options[-limit:]]
+    if kind == "toggle":
+        return [not widget.value, widget.value]
+    raise AssertionError(f"unexpected control type {kind}")
+
+
+def _parse(option: str):
+    for cast in (int, float):
+        try:
+            return cast(option)
+        except ValueError:
+            continue
+    return option
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_control_at_its_extremes(page):
+    at = open_page(page)
+    assert_clean(at, f"{page} with defaults")
+    done: set[str] = set()
+    while True:
+        pending = [key for key in driven_widgets(at) if key not in done]
+        if not pending:
+            break
+        for key in pending:
+            done.add(key)
+            widget = driven_widgets(at).get(key)
+            if widget is None:
+                continue
+            original = widget.value
+            for value in extremes(widget):
+                driven_widgets(at)[key].set_value(value)
+                at.run()
+                assert_clean(at, f"{page}: {key} = {value!r}")
+            if widget.type != "toggle" and key in driven_widgets(at):
+                driven_widgets(at)[key].set_value(original)
+                at.run()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_urls_fall_back_to_defaults(page):
+    keys = list(driven_widgets(open_page(page)))
+    for hostile in HOSTILE_VALUES:
+        query = {key: hostile for key in keys} | {"not_a_setting": hostile}
+        at = open_page(page, query=query)
+        assert_clean(at, f"{page} with every setting = {hostile[:30]!r}")
+        notes = " ".join(info.value for info in at.info)
+        assert "script" not in notes and "xxxxx" not in notes
+        if hostile:
+            assert "unknown setting" in notes, f"{page}: no note for {hostile[:30]!r}"
