@@ -36,6 +36,9 @@ navigation = st.navigation(
             st.Page("pages/study.py", title="Parameter study", icon=":material/query_stats:"),
             st.Page("pages/play.py", title="Be the agent", icon=":material/sports_esports:"),
         ],
+        "Deep RL": [
+            st.Page("pages/dqn.py", title="Deep Q-Network", icon=":material/neurology:"),
+        ],
     }
 )
 navigation.run()

@@ -630,3 +630,179 @@ def race_chart(player: Sequence[float], rivals: dict[str, np.ndarray]) -> alt.Ch
         )
         .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="The race")
     )
+
+
+MOVING_AVERAGE = 20
+"""Episodes in the moving average of DQN returns (CartPole's usual 'recent mean')."""
+
+
+def moving_average(values: np.ndarray, window: int = MOVING_AVERAGE) -> np.ndarray:
+    """Mean of the last ``window`` values at each point (fewer at the start)."""
+    values = np.asarray(values, dtype=float)
+    sums = np.cumsum(values)
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    shifted = np.concatenate([np.zeros(window), sums])[: len(values)]
+    return (sums - shifted) / counts
+
+
+def training_frame(returns: np.ndarray, epsilons: np.ndarray, losses: np.ndarray) -> pd.DataFrame:
+    """One row per training episode: return, its moving average, epsilon and mean loss."""
+    returns = np.asarray(returns, dtype=float)
+    return pd.DataFrame(
+        {
+            "episode": np.arange(1, len(returns) + 1),
+            "return": returns,
+            "moving_average": moving_average(returns),
+            "epsilon": np.asarray(epsilons, dtype=float),
+            "loss": np.asarray(losses, dtype=float),
+        }
+    )
+
+
+def learning_curve_chart(
+    frame: pd.DataFrame, eval_episodes=(), eval_means=(), threshold: float = 475.0
+) -> alt.LayerChart:
+    """Episode returns, their moving average, greedy checks and epsilon on a second axis."""
+    base = alt.Chart(frame).encode(x=alt.X("episode:Q", title="Episode"))
+    tooltip = [
+        alt.Tooltip("episode:Q", title="Episode"),
+        alt.Tooltip("return:Q", title="Return", format=".0f"),
+        alt.Tooltip("moving_average:Q", title=f"Mean of last {MOVING_AVERAGE}", format=".1f"),
+        alt.Tooltip("epsilon:Q", title="ε", format=".3f"),
+    ]
+    returns = base.mark_line(strokeWidth=1, opacity=0.45, color="#4c78a8").encode(
+        y=alt.Y("return:Q", title="Return (training episodes)"), tooltip=tooltip
+    )
+    average = base.mark_line(strokeWidth=2.5, color="#1f3b73").encode(
+        y="moving_average:Q", tooltip=tooltip
+    )
+    target = alt.Chart(
+        pd.DataFrame({"y": [threshold], "label": [f"solved ({threshold:g})"]})
+    ).encode(y="y:Q")
+    layers = [
+        returns,
+        average,
+        target.mark_rule(strokeDash=[5, 4], color=REFERENCE_COLOR),
+        target.mark_text(align="left", dx=4, dy=-6, color=REFERENCE_COLOR).encode(
+            x=alt.value(0), text="label:N"
+        ),
+    ]
+    if len(eval_means):
+        checks = pd.DataFrame({"episode": list(eval_episodes), "greedy": list(eval_means)})
+        layers.append(
+            alt.Chart(checks)
+            .mark_point(shape="diamond", filled=True, size=70, color="#e45756")
+            .encode(
+                x="episode:Q",
+                y="greedy:Q",
+                tooltip=[
+                    alt.Tooltip("episode:Q", title="After episode"),
+                    alt.Tooltip("greedy:Q", title="Greedy check (mean return)", format=".1f"),
+                ],
+            )
+        )
+    epsilon = base.mark_line(strokeDash=[2, 2], color="#54a24b").encode(
+        y=alt.Y(
+            "epsilon:Q",
+            title="ε (green, dotted)",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(orient="right", titleColor="#54a24b"),
+        ),
+        tooltip=tooltip,
+    )
+    return (
+        alt.layer(alt.layer(*layers), epsilon)
+        .resolve_scale(y="independent")
+        .properties(
+            height=CHART_HEIGHT,
+            autosize=FIT_WIDTH,
+            title=alt.TitleParams(
+                "Learning curve",
+                subtitle=[
+                    f"thin: each episode's return · thick: mean of the last {MOVING_AVERAGE}",
+                    "red ◆: greedy checks (no exploration) · green dotted: ε",
+                ],
+            ),
+        )
+    )
+
+
+def loss_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Mean Huber loss per episode (log scale): the TD error the network is fitting."""
+    data = frame[np.isfinite(frame["loss"]) & (frame["loss"] > 0)]
+    return (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1.5, color="#b279a2")
+        .encode(
+            x=alt.X("episode:Q", title="Episode"),
+            y=alt.Y("loss:Q", title="Mean Huber loss", scale=alt.Scale(type="log")),
+            tooltip=[
+                alt.Tooltip("episode:Q", title="Episode"),
+                alt.Tooltip("loss:Q", title="Loss", format=".4f"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Loss")
+    )
+
+
+def evaluation_chart(returns: np.ndarray, threshold: float = 475.0) -> alt.LayerChart:
+    """The greedy returns of each evaluation episode, with the solved bar."""
+    frame = pd.DataFrame({"episode": np.arange(1, len(returns) + 1), "return": returns})
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X("episode:O", title="Evaluation episode", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("return:Q", title="Return", scale=alt.Scale(domain=[0, 500])),
+            tooltip=[
+                alt.Tooltip("episode:O", title="Episode"),
+                alt.Tooltip("return:Q", title="Return", format=".0f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [threshold]}))
+        .mark_rule(strokeDash=[5, 4], color=REFERENCE_COLOR)
+        .encode(y="y:Q")
+    )
+    return alt.layer(bars, rule).properties(
+        height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Greedy evaluation (no exploration)"
+    )
+
+
+def history_frame(runs: Sequence[tuple[str, np.ndarray]]) -> pd.DataFrame:
+    """Moving-average returns of several runs, one row per (run, episode)."""
+    frames = [
+        pd.DataFrame(
+            {
+                "run": label,
+                "episode": np.arange(1, len(returns) + 1),
+                "moving_average": moving_average(returns),
+            }
+        )
+        for label, returns in runs
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def history_chart(runs: Sequence[tuple[str, np.ndarray]]) -> alt.Chart:
+    """Overlay of runs' learning curves: the ablation lesson as one picture."""
+    frame = history_frame(runs)
+    labels = list(dict.fromkeys(frame["run"]))
+    return (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("episode:Q", title="Episode"),
+            y=alt.Y("moving_average:Q", title=f"Return, mean of last {MOVING_AVERAGE}"),
+            color=alt.Color(
+                "run:N", title=None, scale=alt.Scale(domain=labels, scheme=SCHEME)
+            ).legend(orient="bottom", direction="vertical", labelLimit=600),
+            tooltip=[
+                alt.Tooltip("run:N", title="Run"),
+                alt.Tooltip("episode:Q", title="Episode"),
+                alt.Tooltip("moving_average:Q", title="Mean return", format=".1f"),
+            ],
+        )
+        .properties(height=CHART_HEIGHT, autosize=FIT_WIDTH, title="Run history")
+    )

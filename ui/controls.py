@@ -85,17 +85,17 @@ class ControlPanel:
     """The sidebar controls of one page, and the note about URL values that were ignored.
 
     Create it before any bound widget (it snapshots the URL first), call its widget methods,
-    then :meth:`finish`.
+    then :meth:`finish`. Widgets go to the sidebar unless ``container`` (e.g. a form) is given.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, container: Any = None) -> None:
         self._raw_url = {
             key: st.query_params.get_all(key)
             for key in st.query_params
             if key not in RESERVED_URL_KEYS
         }
         self._values: dict[str, Any] = {}
-        self.sidebar = st.sidebar
+        self.sidebar = container if container is not None else st.sidebar
         _forget_url_values(
             [key for key, raw in self._raw_url.items() if any(map(_is_infinite_number, raw))]
         )
