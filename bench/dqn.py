@@ -3,12 +3,14 @@
 Per seed: train ``DQNConfig(seed=seed)``, then evaluate the returned policy greedily on 20
 episodes seeded 10000, 10001, ... (seeds the training never used for its own checks).
 "solved" means that evaluation averages at least 475. ``train_s`` is the wall time of
-``train`` alone, on one torch thread; the machine is shared, so expect some noise.
+``train`` alone, on one torch thread; the machine is shared, so ``cpu_s`` (CPU time of this
+process during ``train``) is shown too: when the two differ, other work was competing.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 
 from core.dqn import DQNConfig, evaluate, train
@@ -22,7 +24,9 @@ def run_dqn_benchmark(seeds: Iterable[int] = range(5)) -> list[dict]:
     """One row per seed: solved, eval mean/min, training seconds, env steps, episodes."""
     rows = []
     for seed in seeds:
+        cpu_start = time.process_time()
         result = train(DQNConfig(seed=seed))
+        cpu_seconds = time.process_time() - cpu_start
         returns = evaluate(result.policy, episodes=EVAL_EPISODES, seed=EVAL_SEED)
         rows.append(
             {
@@ -31,6 +35,7 @@ def run_dqn_benchmark(seeds: Iterable[int] = range(5)) -> list[dict]:
                 "eval_mean": round(float(returns.mean()), 1),
                 "eval_min": int(returns.min()),
                 "train_s": round(result.wall_time, 1),
+                "cpu_s": round(cpu_seconds, 1),
                 "env_steps": result.total_steps,
                 "episodes": result.episodes,
                 "stopped_by_check": result.solved,
