@@ -56,7 +56,7 @@ class TrainingProgress:
     episode_return: float  # undiscounted training return of this episode (with exploration)
     episode_length: int  # steps in this episode (the pole stayed up this long)
     epsilon: float  # exploration rate at the end of this episode
-    loss: float  # mean Huber loss over this episode's gradient steps; nan before learning
+    loss: float  # mean Huber loss of this episode's gradient steps; nan if it had none (warm-up)
     recent_mean_return: float  # mean training return over the last 20 episodes
     eval_mean: float | None  # greedy evaluation mean if one ran after this episode, else None
     solved: bool  # the greedy policy has reached the solved threshold
@@ -75,7 +75,7 @@ class TrainingResult:
     policy: nn.Module
     episode_returns: np.ndarray  # float64 (episodes,)
     episode_lengths: np.ndarray  # int64 (episodes,)
-    episode_losses: np.ndarray  # float64 (episodes,), nan before learning starts
+    episode_losses: np.ndarray  # float64 (episodes,), nan for episodes without a gradient step
     episode_epsilons: np.ndarray  # float64 (episodes,), epsilon at each episode's end
     eval_steps: np.ndarray  # int64 (evaluations,): env step at which each check ran
     eval_episodes: np.ndarray  # int64 (evaluations,): episodes finished at that check
