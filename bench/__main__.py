@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "pages", "dqn")
+SECTIONS = ("bandit", "study", "pages", "dqn", "memory")
 
 
 def table(rows: list[dict], formats: dict[str, str]) -> str:
@@ -37,6 +37,32 @@ def bandit() -> None:
     print(table(rows, {"simulate_s": ".3f", "python_loop_s": ".1f", "speedup": ".0f"}))
 
 
+def study() -> None:
+    from core.study import parameter_study, settings_count
+
+    print(
+        f"## Parameter study (Figure 2.6): {settings_count()} settings x 2000 runs x 1000 steps\n"
+    )
+    seconds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        parameter_study()
+        seconds.append(time.perf_counter() - start)
+    print(
+        table(
+            [{"runs": len(seconds), "median_s": sorted(seconds)[1], "min_s": min(seconds)}],
+            {"median_s": ".2f", "min_s": ".2f"},
+        )
+    )
+
+
+def memory() -> None:
+    from bench.memory import SETTING_CHANGES, run_memory_benchmark
+
+    print(f"## App memory (AppTest in this process; {SETTING_CHANGES} setting changes)\n")
+    print(table(run_memory_benchmark(), {"resident_mib": ".0f"}))
+
+
 def pages() -> None:
     from bench.pages import run_pages_benchmark
 
@@ -53,7 +79,13 @@ def dqn() -> None:
     print(table(rows, {}))
 
 
-RUNNERS: dict[str, Callable[[], None]] = {"bandit": bandit, "pages": pages, "dqn": dqn}
+RUNNERS: dict[str, Callable[[], None]] = {
+    "bandit": bandit,
+    "study": study,
+    "pages": pages,
+    "dqn": dqn,
+    "memory": memory,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

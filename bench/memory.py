@@ -1,0 +1,58 @@
+"""Resident memory of the app: after every page and a DQN training, and over a long session.
+
+Runs the app in this process through AppTest, so the figures are the app's own (Streamlit,
+numpy, torch, caches), without a browser. A long session changes settings many times; the
+caches are bounded, so memory should level off instead of growing with every change.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.logger import set_log_level
+from streamlit.testing.v1 import AppTest
+
+from bench.pages import ENTRYPOINT, navigation_pages
+
+SETTING_CHANGES = 240
+SAMPLE_EVERY = 40
+
+
+def resident_mib() -> float:
+    """This process's current resident set size, from /proc."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def peak_mib() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def run_memory_benchmark() -> list[dict]:
+    set_log_level("error")
+    rows = [{"moment": "before the app", "resident_mib": resident_mib()}]
+    at = AppTest.from_file(ENTRYPOINT, default_timeout=300)
+    at.run()
+    for page in navigation_pages():
+        at.switch_page(page).run()
+    rows.append({"moment": "after every page", "resident_mib": resident_mib()})
+
+    at.switch_page("pages/dqn.py").run()
+    at.select_slider(key="budget").set_value(5_000)
+    next(button for button in at.button if button.label == "Train").click().run()
+    rows.append({"moment": "after a DQN training (5,000 steps)", "resident_mib": resident_mib()})
+
+    at.switch_page("pages/epsilon_greedy.py").run()
+    for change in range(1, SETTING_CHANGES + 1):
+        at.number_input(key="seed").set_value(change).run()
+        if change % SAMPLE_EVERY == 0:
+            rows.append(
+                {
+                    "moment": f"after {change} setting changes",
+                    "resident_mib": resident_mib(),
+                }
+            )
+    rows.append({"moment": "peak", "resident_mib": peak_mib()})
+    return rows
