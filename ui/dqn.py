@@ -38,6 +38,8 @@ SHARED_RUNS = 16
 HISTORY_RUNS = 10
 """Runs kept in one visitor's history."""
 EVAL_EPISODES, EVAL_SEED = 20, 10_000
+REPLAY_OFF_BUDGET = 20_000
+"""Budget cap with replay off: one gradient step per env step makes each step ~8x dearer."""
 CHART_REFRESH_SECONDS = 0.75
 """The live chart is redrawn at most this often; the progress bar after every episode."""
 
@@ -224,6 +226,12 @@ def config_form() -> tuple[DQNConfig | None, bool, str | None]:
     )
     submitted = form.form_submit_button("Train", type="primary", icon=":material/play_arrow:")
     panel.finish()
+    if not values["use_replay"] and values["max_env_steps"] > REPLAY_OFF_BUDGET:
+        values["max_env_steps"] = REPLAY_OFF_BUDGET
+        st.sidebar.caption(
+            f"Without replay every step takes a gradient step, so the budget is capped at "
+            f"{REPLAY_OFF_BUDGET:,} steps (about 15 s)."
+        )
     try:
         config = DQNConfig(**{name: _plain(value) for name, value in values.items()})
     except ValueError as error:
