@@ -37,6 +37,11 @@ SHARED_RUNS = 16
 """Finished runs kept in the cache shared by all visitors (a few hundred kB each)."""
 HISTORY_RUNS = 10
 """Runs kept in one visitor's history."""
+REWARD_SCHEMES = {
+    "+1 per step (Gymnasium)": "gymnasium",
+    "-1 on failure, else 0 (Sutton & Barto)": "sutton_barto",
+}
+"""The reward choices as the learner reads them (and as the URL keeps them)."""
 EVAL_EPISODES, EVAL_SEED = 20, 10_000
 REPLAY_OFF_BUDGET = 20_000
 """Budget cap with replay off: one gradient step per env step makes each step ~8x dearer."""
@@ -125,16 +130,16 @@ def config_form() -> tuple[DQNConfig | None, bool, str | None]:
             step=1,
             help="Same settings and seed, same run.",
         ),
-        "reward_scheme": panel.selectbox(
-            "Reward scheme",
-            "reward",
-            options=("gymnasium", "sutton_barto"),
-            format_func={
-                "gymnasium": "+1 per step (Gymnasium)",
-                "sutton_barto": "−1 on failure, else 0 (Sutton & Barto)",
-            }.get,
-            help="Same goal, different signal: the reward structure changes how fast DQN learns.",
-        ),
+        "reward_scheme": REWARD_SCHEMES[
+            panel.selectbox(
+                "Reward scheme",
+                "reward",
+                options=tuple(REWARD_SCHEMES),
+                index=list(REWARD_SCHEMES.values()).index(default.reward_scheme),
+                help="Same goal, different signal: the reward structure changes how fast DQN "
+                "learns. Greedy evaluation always counts steps balanced (+1 per step).",
+            )
+        ],
     }
     panel.header("Ingredients")
     values["use_replay"] = panel.toggle(

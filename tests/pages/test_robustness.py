@@ -61,7 +61,7 @@ def extremes(widget) -> list:
         options = [_parse(option) for option in widget.options]
         return [options[0], options[-1]]
     if kind == "selectbox":
-        return [_parse(option) for option in widget.options]
+        return list(range(len(widget.options)))  # indices: options may be formatted labels
     if kind == "multiselect":
         options = [_parse(option) for option in widget.options]
         limit = widget.proto.max_selections or len(options)
@@ -69,6 +69,14 @@ def extremes(widget) -> list:
     if kind == "toggle":
         return [not widget.value, widget.value]
     raise AssertionError(f"unexpected control type {kind}")
+
+
+def drive(widget, value) -> None:
+    """Set a control to one of its :func:`extremes` (select boxes by option index)."""
+    if widget.type == "selectbox":
+        widget.select_index(value)
+    else:
+        widget.set_value(value)
 
 
 def _parse(option: str):
@@ -96,10 +104,10 @@ def test_every_control_at_its_extremes(page):
                 continue
             original = widget.value
             for value in extremes(widget):
-                driven_widgets(at)[key].set_value(value)
+                drive(driven_widgets(at)[key], value)
                 at.run()
                 assert_clean(at, f"{page}: {key} = {value!r}")
-            if widget.type != "toggle" and key in driven_widgets(at):
+            if widget.type not in ("toggle", "selectbox") and key in driven_widgets(at):
                 driven_widgets(at)[key].set_value(original)
                 at.run()
 
@@ -115,3 +123,64 @@ def test_hostile_urls_fall_back_to_defaults(page):
         assert "script" not in notes and "xxxxx" not in notes
         if hostile:
             assert "unknown setting" in notes, f"{page}: no note for {hostile[:30]!r}"
+
+
+def form_widgets(at: AppTest) -> dict[str, object]:
+    """Every keyed control inside a form, by key."""
+    widgets = {}
+    for kind in DRIVEN_TYPES:
+        for widget in at.get(kind):
+            if widget.key and getattr(widget, "form_id", ""):
+                widgets[widget.key] = widget
+    return widgets
+
+
+def submit(at: AppTest, label: str) -> None:
+    next(button for button in at.get("button") if button.label == label).click().run(timeout=300)
+
+
+@pytest.mark.parametrize("edge", [0, -1], ids=["minimums", "maximums"])
+def test_every_form_control_at_its_extremes_trains(edge):
+    """Each form page trains with every control at one edge (the budget kept smallest)."""
+    for page in PAGES:
+        at = open_page(page)
+        widgets = form_widgets(at)
+        if not widgets:
+            continue
+        smallest_budget = min(extremes(widgets["budget"]))
+        for key, widget in widgets.items():
+            drive(widget, extremes(widget)[edge] if key != "budget" else smallest_budget)
+        submit(at, "Train")
+        assert_clean(at, f"{page}: every form control at index {edge}")
+        assert "budget 1000" in at.selectbox(key="dqn_inspect").value
+
+
+def test_every_form_option_trains():
+    """Every option of every choice in a form, one at a time, with the smallest budget."""
+    for page in PAGES:
+        at = open_page(page)
+        widgets = form_widgets(at)
+        if not widgets:
+            continue
+        smallest_budget = min(extremes(widgets["budget"]))
+        for key, widget in widgets.items():
+            if widget.type not in ("selectbox", "toggle"):
+                continue
+            for value in extremes(widget):
+                at = open_page(page)
+                form_widgets(at)["budget"].set_value(smallest_budget)
+                drive(form_widgets(at)[key], value)
+                submit(at, "Train")
+                assert_clean(at, f"{page}: {key} = {value!r}")
+
+
+@pytest.mark.slow
+def test_the_largest_budget_trains():
+    for page in PAGES:
+        at = open_page(page)
+        widgets = form_widgets(at)
+        if "budget" not in widgets:
+            continue
+        drive(widgets["budget"], max(extremes(widgets["budget"])))
+        submit(at, "Train")
+        assert_clean(at, f"{page}: largest budget")
