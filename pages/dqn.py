@@ -44,7 +44,8 @@ sections.idea(
 st.info(
     "The 500-step time limit is not a failure: when an episode is cut off there, the last "
     "transition still bootstraps from the next state (terminated = 0). Treating it as terminal "
-    "would teach the agent that balancing well leads to a value of 0.",
+    "would tell the agent that nothing follows those states, although the pole was still up, "
+    "and it would learn to undervalue exactly the states it should seek.",
     icon=":material/timer:",
 )
 

@@ -25,8 +25,8 @@ sections.idea(
 st.markdown(
     "Why does it earn **about 0**? Each pull lands on an average arm, so its expected reward is "
     "the mean of the true values, and on the testbed those are drawn from N(0, 1). It pulls "
-    "the best arm exactly **1 time in k**, at step 1 as at step 1000: nothing it learns changes "
-    "what it does."
+    "the best arm **1 time in k** on average, at step 1 as at step 1000: nothing it learns "
+    "changes what it does."
 )
 
 panel = ControlPanel()
