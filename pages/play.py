@@ -47,22 +47,24 @@ if game.actions:
     right.metric(f"Last pull: arm {game.actions[-1] + 1}", f"{game.rewards[-1]:+.2f}", border=True)
 
 st.subheader("Pull an arm")
-columns = st.columns(game.arms)
-for arm, column in enumerate(columns):
-    with column:
+with st.container(horizontal=True, gap="small"):
+    for arm in range(game.arms):
         st.button(
-            f"{arm + 1}",
+            f"Arm {arm + 1}",
             key=f"arm_{arm}",
             on_click=play.pull,
             args=(arm,),
             disabled=game.finished,
-            width="stretch",
-            help=f"Pull arm {arm + 1}",
+            help=(
+                f"Pulled {int(counts[arm])}×, average {averages[arm]:.2f}"
+                if counts[arm]
+                else "Not tried yet"
+            ),
         )
-        st.caption(f"{int(counts[arm])}×, avg {averages[arm]:.2f}" if counts[arm] else "not tried")
 
 if not game.finished:
-    altair_chart(charts.tally_chart, counts, averages)
+    if game.actions:
+        altair_chart(charts.tally_chart, counts, averages)
     st.caption(
         "Tip: a reward is the arm's true value plus noise with standard deviation 1, so one pull "
         "says little. How many arms will you try before you settle?"

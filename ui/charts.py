@@ -570,7 +570,7 @@ def tally_chart(
         tooltip.append(alt.Tooltip("q_true:Q", title="True value q*(a)", format=".2f"))
     base = alt.Chart(frame).encode(x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar(color="#4c78a8").encode(
-        y=alt.Y("average:Q", title="Average reward"),
+        y=alt.Y("average:Q", title="Average reward", axis=alt.Axis(format=".1f")),
         opacity=alt.condition(alt.datum.tried, alt.value(1), alt.value(0)),
         tooltip=tooltip,
     )
@@ -621,7 +621,7 @@ def race_chart(player: Sequence[float], rivals: dict[str, np.ndarray]) -> alt.Ch
                 "who:N",
                 title=None,
                 scale=alt.Scale(domain=names, range=["#e45756", "#4c78a8", "#72b7b2", "#54a24b"]),
-            ).legend(orient="bottom"),
+            ).legend(orient="bottom", columns=2, labelLimit=300),
             tooltip=[
                 alt.Tooltip("who:N", title="Player"),
                 alt.Tooltip("pull:Q", title="Pull"),
