@@ -46,8 +46,10 @@ from tests.e2e.streamlit_page import (
 
 pytestmark = pytest.mark.browser
 
-TRAIN_BUTTON = re.compile(r"\btrain\b", re.IGNORECASE)
-BUDGET_LABEL = re.compile(r"episode|step|budget|iteration|epoch|frame|update", re.IGNORECASE)
+# "Train", not "Training"; a Material icon's name may run into it ("play_arrowTrain").
+TRAIN_BUTTON = re.compile(r"Train\b")
+BUDGET_LABEL = re.compile(r"budget", re.IGNORECASE)
+LENGTH_LABEL = re.compile(r"episodes|steps|iterations|epochs|frames", re.IGNORECASE)
 NOT_A_BANDIT = re.compile(r"dqn|q-network|cartpole|deep", re.IGNORECASE)
 CONCURRENT_SESSIONS = 8
 
@@ -97,7 +99,16 @@ def test_every_page_through_the_navigation(open_page, screenshots, subtests) -> 
             has_training = train_buttons(watched).count() > 0
             if has_training:
                 train_pages.append(nav)
-            if not nav.is_home and not has_training:
+            if not nav.is_home and not has_training and chart_count(page) == 0:
+                # A game-like page may draw only after a first move: make one.
+                buttons = page.locator(
+                    f'{MAIN} button[data-testid^="stBaseButton"]:not([data-testid*="Toolbar"])'
+                )
+                if buttons.count():
+                    buttons.first.click()
+                    page.wait_for_timeout(300)
+                    wait_until_idle(page)
+                    assert_no_errors(watched)
                 assert chart_count(page) > 0, f"{nav.title} draws no chart"
             assert_charts_drawn(page)
             full_page_screenshot(page, screenshots / f"laptop-{nav.slug}.png")
@@ -106,10 +117,15 @@ def test_every_page_through_the_navigation(open_page, screenshots, subtests) -> 
             if nav.is_home or not sliders:
                 continue  # nothing in the sidebar to move (the home page, or a form-only page)
             before = result_fingerprint(page)
-            nudge_slider(sliders[0])
+            key = nudge_slider(sliders[0])
             wait_for_new_result(page, before)
             assert_no_errors(watched)
             assert_charts_drawn(page)
+            # Move it back: widget values carry over to the next page (shared keys), and the
+            # next page's screenshot should show the defaults.
+            press_slider(sliders[0], "ArrowLeft" if key == "ArrowRight" else "ArrowRight")
+            wait_until_idle(page)
+            assert_no_errors(watched)
     global TRAIN_PAGES
     TRAIN_PAGES = train_pages
 
@@ -183,17 +199,28 @@ def test_train_form_completes(open_page, subtests) -> None:
 
 
 def smallest_budget(form) -> None:
-    """Turn the form's budget-like sliders and number inputs (episodes, steps...) to their min."""
-    for index in range(form.locator('[data-testid="stSlider"]').count()):
-        slider = form.locator('[data-testid="stSlider"]').nth(index)
-        if BUDGET_LABEL.search(slider_state(slider)["label"]):
-            press_slider(slider, "Home")
-    for index in range(form.locator('[data-testid="stNumberInput"]').count()):
-        box = form.locator('[data-testid="stNumberInput"]').nth(index)
-        label = box.locator('[data-testid="stWidgetLabel"]').inner_text()
-        field = box.locator("input")
+    """Turn the form's training budget to its minimum: controls labelled "budget" if there are
+    any, else those that count episodes, steps...; sliders go Home, number inputs to their min."""
+    sliders = form.locator('[data-testid="stSlider"]')
+    boxes = form.locator('[data-testid="stNumberInput"]')
+    controls = [
+        ("slider", sliders.nth(i), slider_state(sliders.nth(i))["label"])
+        for i in range(sliders.count())
+    ]
+    controls += [
+        ("number", boxes.nth(i), boxes.nth(i).locator('[data-testid="stWidgetLabel"]').inner_text())
+        for i in range(boxes.count())
+    ]
+    chosen = [c for c in controls if BUDGET_LABEL.search(c[2])] or [
+        c for c in controls if LENGTH_LABEL.search(c[2])
+    ]
+    for kind, control, _label in chosen:
+        if kind == "slider":
+            press_slider(control, "Home")
+            continue
+        field = control.locator("input")
         minimum = field.get_attribute("min")
-        if BUDGET_LABEL.search(label) and minimum not in (None, ""):
+        if minimum not in (None, ""):
             field.fill(minimum)
             field.press("Tab")
 
