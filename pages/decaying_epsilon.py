@@ -19,13 +19,15 @@ sections.idea(
     "Early on the estimates are poor, so exploring is cheap and useful; later they are good, "
     "so exploring mostly wastes pulls. A decaying ε follows that logic: start with a lot of "
     "random pulls and **shrink ε over time** toward a small floor.",
-    r"\varepsilon_t = \varepsilon_{\text{end}}"
-    r" + (\varepsilon_{\text{start}} - \varepsilon_{\text{end}})\, f(t),"
-    r"\quad f(t) = \begin{cases}"
-    r"2^{-t/h} & \text{exponential} \\"
-    r"\max(0,\ 1 - t/T) & \text{linear} \\"
-    r"h / (h + t) & \text{inverse } (1/t)"
-    r"\end{cases}",
+    [
+        r"\varepsilon_t = \varepsilon_{\text{end}}"
+        r" + (\varepsilon_{\text{start}} - \varepsilon_{\text{end}})\, f(t)",
+        r"f(t) = \begin{cases}"
+        r"2^{-t/h} & \text{exponential} \\"
+        r"\max(0,\ 1 - t/T) & \text{linear} \\"
+        r"h / (h + t) & \text{inverse } (1/t)"
+        r"\end{cases}",
+    ],
     [
         "Keep the tally of pulls N(a) and average reward Q(a), as before.",
         "At step t, compute the current ε_t from the schedule.",

@@ -17,17 +17,17 @@ st.markdown(
     "with a neural network that takes the state and outputs one value per action, Q(s, a; θ), "
     "and it generalises: similar states get similar values."
 )
-st.latex(
-    r"y = r + \gamma \, (1 - \text{terminated}) \max_{a'} Q(s', a'; \theta^-)"
-    r"\qquad \text{loss} = \operatorname{Huber}\bigl(y - Q(s, a; \theta)\bigr)"
-)
+st.latex(r"y = r + \gamma \, (1 - \text{terminated}) \max_{a'} Q(s', a'; \theta^-)")
+st.latex(r"\text{loss} = \operatorname{Huber}\bigl(y - Q(s, a; \theta)\bigr)")
 sections.idea(
     "Like the bandit agent, DQN nudges an estimate toward a target, but the target is "
     "**bootstrapped**: the reward now plus the discounted value of the best action in the next "
     "state, as estimated by the network itself. Two ingredients keep that from chasing its own "
     "tail:",
-    r"\text{replay: } (s, a, r, s') \sim \mathcal{U}(\text{buffer}) \qquad "
-    r"\text{target network: } \theta^- \leftarrow \theta \text{ every } C \text{ steps}",
+    [
+        r"\text{replay: } (s, a, r, s') \sim \mathcal{U}(\text{buffer})",
+        r"\text{target network: } \theta^- \leftarrow \theta \text{ every } C \text{ steps}",
+    ],
     [
         "Act ε-greedily with the network: usually the action with the higher Q, sometimes a "
         "random one. ε falls linearly from 1 to 0.05, as on the decaying-ε page.",

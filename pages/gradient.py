@@ -14,10 +14,11 @@ sections.idea(
     "arms at random with probabilities given by a *softmax* of the preferences. After each "
     "reward, compare it with a **baseline**, the average reward so far: a reward above the "
     "baseline makes the pulled arm more likely next time, one below it less likely.",
-    r"\pi_t(a) = \frac{e^{H_t(a)}}{\sum_{b} e^{H_t(b)}},"
-    r"\qquad"
-    r"H_{t+1}(a) = H_t(a) + \alpha \,(R_t - \bar R_t)\,"
-    r"\bigl(\mathbb{1}_{a = A_t} - \pi_t(a)\bigr)",
+    [
+        r"\pi_t(a) = \frac{e^{H_t(a)}}{\sum_{b} e^{H_t(b)}}",
+        r"H_{t+1}(a) = H_t(a) + \alpha \,(R_t - \bar R_t)\,"
+        r"\bigl(\mathbb{1}_{a = A_t} - \pi_t(a)\bigr)",
+    ],
     [
         "Start with every preference at 0: all arms equally likely.",
         "Pull an arm at random with probabilities π(a), the softmax of the preferences.",

@@ -14,8 +14,10 @@ sections.idea(
     "each paid, and always pulls the arm with the **highest current average**. It exploits "
     "what it knows and never explores on purpose, so an unlucky early reward can hide the best "
     "arm for good.",
-    r"A_t = \operatorname*{argmax}_a Q_t(a),"
-    r"\qquad Q_{n+1} = Q_n + \frac{1}{n}\bigl[R_n - Q_n\bigr]",
+    [
+        r"A_t = \operatorname*{argmax}_a Q_t(a)",
+        r"Q_{n+1} = Q_n + \frac{1}{n}\bigl[R_n - Q_n\bigr]",
+    ],
     [
         "Keep a tally of actions and average reward: for each arm, the number of pulls N(a) "
         "and the average reward Q(a).",

@@ -38,8 +38,8 @@ with right:
         """
 digraph loop {
   rankdir=LR; bgcolor="transparent";
-  node [shape=box, style="rounded,filled", fillcolor="#eef2ff", fontname="sans-serif"];
-  edge [fontname="sans-serif", fontsize=11];
+  node [shape=box, style="rounded,filled", fillcolor="#eef2ff", fontname="sans-serif", fontsize=18];
+  edge [fontname="sans-serif", fontsize=16];
   Agent -> Environment [label="action Aₜ"];
   Environment -> Agent [label="reward Rₜ₊₁, state Sₜ₊₁"];
 }
@@ -56,7 +56,8 @@ the whole problem is: *which arm should I pull next?* You have 1000 pulls; colle
 reward as you can.
 """
 )
-st.latex(r"q_*(a) = \mathbb{E}[R_t \mid A_t = a], \qquad R_t \sim \mathcal{N}(q_*(A_t), 1)")
+st.latex(r"q_*(a) = \mathbb{E}[R_t \mid A_t = a]")
+st.latex(r"R_t \sim \mathcal{N}(q_*(A_t), 1)")
 st.markdown(
     """
 The agent keeps an **estimate Q(a)** of each arm's value, for example the average reward that
@@ -158,6 +159,8 @@ st.markdown(
   runs, a step-by-step look inside one run, and things to try.
 - Controls live in the **sidebar** (on a phone, open it with the arrow at the top left).
 - Settings are kept in the page's address: copy the link to share exactly what you see.
+  Testbed settings (arms, steps, runs, seed) follow you from page to page, so strategies are
+  compared on the same problems.
 - The same **seed** gives every strategy the same bandit problems and the same reward noise, so
   the differences you see come from the strategies alone.
 """

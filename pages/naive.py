@@ -13,9 +13,10 @@ sections.idea(
     "The simplest strategy ignores everything it has seen: at every step it pulls one of the "
     "k arms **uniformly at random**. It explores all the time and never exploits what it "
     "learns, so it is the baseline every other strategy has to beat.",
-    r"A_t \sim \mathrm{Uniform}\{1, \dots, k\}"
-    r"\qquad\Rightarrow\qquad"
-    r"\mathbb{E}[R_t] = \frac{1}{k}\sum_{a=1}^{k} q_*(a)",
+    [
+        r"A_t \sim \mathrm{Uniform}\{1, \dots, k\}",
+        r"\mathbb{E}[R_t] = \frac{1}{k}\sum_{a=1}^{k} q_*(a)",
+    ],
     [
         "Pick one of the k arms, each with probability 1/k.",
         "Pull it and write the reward in the tally (count and average reward per arm).",

@@ -14,10 +14,12 @@ sections.idea(
     "distribution saying which values are plausible. Each step, draw one plausible value per "
     "arm from its belief and pull the arm whose draw is highest. An arm is pulled with exactly "
     "the probability that, given everything seen so far, it is the best arm.",
-    r"\tilde q(a) \sim \mathcal{N}\!\left(\mu_t(a),\ \sigma_t^2(a)\right),\quad"
-    r"A_t = \operatorname*{argmax}_a \tilde q(a),\quad"
-    r"\sigma_t^{2}(a) = \frac{1}{1/\sigma_0^2 + N_t(a)},\ "
-    r"\mu_t(a) = \sigma_t^{2}(a)\Bigl(\frac{\mu_0}{\sigma_0^2} + \sum R\Bigr)",
+    [
+        r"\tilde q(a) \sim \mathcal{N}\!\left(\mu_t(a),\ \sigma_t^2(a)\right),\quad"
+        r"A_t = \operatorname*{argmax}_a \tilde q(a)",
+        r"\sigma_t^{2}(a) = \frac{1}{1/\sigma_0^2 + N_t(a)},\quad"
+        r"\mu_t(a) = \sigma_t^{2}(a)\Bigl(\frac{\mu_0}{\sigma_0^2} + \sum R\Bigr)",
+    ],
     [
         "Start every arm with the same prior belief N(μ₀, σ₀²) about its value.",
         "Draw one sample from each arm's belief; pull the arm with the highest sample.",

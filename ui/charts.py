@@ -405,9 +405,12 @@ def belief_chart(trace: RunTrace, step: int) -> alt.LayerChart:
     """Thompson sampling's belief about every arm's value, with the true values as rules."""
     frame = belief_frame(trace, step)
     arms = trace.q_true.shape[1]
-    color = alt.Color("arm:N", title="Arm", sort=list(range(1, arms + 1))).legend(
-        orient="bottom", columns=5
-    )
+    color = alt.Color(
+        "arm:N",
+        title="Arm",
+        sort=list(range(1, arms + 1)),
+        scale=alt.Scale(scheme="tableau10" if arms <= 10 else "tableau20"),
+    ).legend(orient="bottom", columns=5)
     curves = (
         alt.Chart(frame)
         .mark_line(strokeWidth=2)
@@ -468,9 +471,12 @@ def belief_width_chart(trace: RunTrace) -> alt.Chart:
         .encode(
             x=alt.X("step:Q", title="Step"),
             y=alt.Y("sd:Q", title="Belief standard deviation"),
-            color=alt.Color("arm:N", title="Arm", sort=list(range(1, arms + 1))).legend(
-                orient="bottom", columns=5
-            ),
+            color=alt.Color(
+                "arm:N",
+                title="Arm",
+                sort=list(range(1, arms + 1)),
+                scale=alt.Scale(scheme="tableau10" if arms <= 10 else "tableau20"),
+            ).legend(orient="bottom", columns=5),
             tooltip=[
                 alt.Tooltip("arm:N", title="Arm"),
                 alt.Tooltip("step:Q", title="Step"),
@@ -735,7 +741,12 @@ def loss_chart(frame: pd.DataFrame) -> alt.Chart:
         .mark_line(strokeWidth=1.5, color="#b279a2")
         .encode(
             x=alt.X("episode:Q", title="Episode"),
-            y=alt.Y("loss:Q", title="Mean Huber loss", scale=alt.Scale(type="log")),
+            y=alt.Y(
+                "loss:Q",
+                title="Mean Huber loss",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(format="~g", labelOverlap="greedy", tickCount=4),
+            ),
             tooltip=[
                 alt.Tooltip("episode:Q", title="Episode"),
                 alt.Tooltip("loss:Q", title="Loss", format=".4f"),

@@ -23,10 +23,14 @@ from ui.chart_cache import altair_chart
 FIRST_STEPS_SHOWN = 15
 
 
-def idea(summary: str, formula: str, steps_in_words: Sequence[str]) -> None:
-    """The idea in a few sentences, the rule as a formula, then the rule in plain words."""
+def idea(summary: str, formulas: str | Sequence[str], steps_in_words: Sequence[str]) -> None:
+    """The idea in a few sentences, the rule as formulas, then the rule in plain words.
+
+    Each formula gets its own line, so none is wider than a phone screen.
+    """
     st.markdown(summary)
-    st.latex(formula)
+    for formula in [formulas] if isinstance(formulas, str) else formulas:
+        st.latex(formula)
     st.markdown("**The rule in plain words**")
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(steps_in_words, 1)))
 
@@ -218,8 +222,11 @@ def run_all(runner: Callable[[], list[BanditResult]]) -> list[BanditResult]:
 
 def page_links(links: Sequence[tuple[str, str, str, str]]) -> None:
     """A link card per page: (page file, label, icon, one-line description)."""
-    columns = st.columns(2)
-    for number, (page, label, icon, description) in enumerate(links):
-        with columns[number % 2].container(border=True):
-            st.page_link(page, label=f"**{label}**", icon=icon)
-            st.caption(description)
+    for start in range(0, len(links), 2):
+        # One row of columns per pair, so a phone stacks the cards in reading order.
+        for column, (page, label, icon, description) in zip(
+            st.columns(2), links[start : start + 2], strict=False
+        ):
+            with column.container(border=True):
+                st.page_link(page, label=f"**{label}**", icon=icon)
+                st.caption(description)
