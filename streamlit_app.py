@@ -1,4 +1,4 @@
-"""Entrypoint and router: page config, navigation, run. Page content lives in pages/.
+"""Entrypoint and router: page config and style, navigation, run. Pages live in pages/.
 
 Each page's URL is its file name (e.g. /epsilon_greedy). Keep it that way: on a server's first
 visit Streamlit resolves the URL against the files in pages/ before this router has run, and a
@@ -11,6 +11,12 @@ st.set_page_config(
     page_title="Exploration vs exploitation: an RL explainer",
     page_icon=":material/casino:",
     layout="wide",
+)
+
+# Wide formulas scroll sideways on a phone instead of being cut off.
+st.html(
+    "<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }"
+    "@media (max-width: 640px) { .katex-display { font-size: 0.85em; } }</style>"
 )
 
 navigation = st.navigation(

@@ -15,9 +15,9 @@ sections.idea(
     "arm from its belief and pull the arm whose draw is highest. An arm is pulled with exactly "
     "the probability that, given everything seen so far, it is the best arm.",
     [
-        r"\tilde q(a) \sim \mathcal{N}\!\left(\mu_t(a),\ \sigma_t^2(a)\right),\quad"
+        r"\tilde q(a) \sim \mathcal{N}\!\left(\mu_t(a),\ \sigma_t^2(a)\right),\quad "
         r"A_t = \operatorname*{argmax}_a \tilde q(a)",
-        r"\sigma_t^{2}(a) = \frac{1}{1/\sigma_0^2 + N_t(a)},\quad"
+        r"\sigma_t^{2}(a) = \frac{1}{1/\sigma_0^2 + N_t(a)}",
         r"\mu_t(a) = \sigma_t^{2}(a)\Bigl(\frac{\mu_0}{\sigma_0^2} + \sum R\Bigr)",
     ],
     [
