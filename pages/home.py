@@ -152,6 +152,24 @@ sections.page_links(
     ]
 )
 
+st.header("Deep reinforcement learning")
+st.markdown(
+    "A bandit has one state. Most problems have many, and the agent's actions change which "
+    "state comes next. The last page takes the same ideas (value estimates, ε-greedy "
+    "exploration, learning from rewards) to a problem with a continuous state."
+)
+sections.page_links(
+    [
+        (
+            "pages/dqn.py",
+            "Deep Q-Network",
+            ":material/neurology:",
+            "Train a neural network to balance a pole on a cart, live, and see why experience "
+            "replay and a target network matter.",
+        ),
+    ]
+)
+
 st.header("How to use this app")
 st.markdown(
     """
