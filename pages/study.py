@@ -41,15 +41,7 @@ steps = panel.select_slider(
     value=1000,
     help="The book averages over the first 1000 steps.",
 )
-seed = panel.number_input(
-    "Random seed",
-    "seed",
-    min_value=0,
-    max_value=2**31 - 1,
-    value=0,
-    step=1,
-    help="Every setting faces the same problems and reward noise.",
-)
+seed = panel.seed()
 panel.finish()
 
 progress = st.progress(0.0, text="Running the study…")

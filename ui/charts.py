@@ -27,6 +27,13 @@ PULLED_COLOR = "#f58518"
 TRUE_VALUE_COLOR = "#111827"
 
 
+def _series_color(field: str, labels: Sequence[str], label_limit: int = 400) -> alt.Color:
+    """One distinct colour per series, in ``labels`` order, with a legend under the chart."""
+    return alt.Color(
+        f"{field}:N", title=None, scale=alt.Scale(domain=list(labels), scheme=SCHEME)
+    ).legend(orient="bottom", direction="vertical", labelLimit=label_limit)
+
+
 def _bins(steps: int) -> np.ndarray:
     """Bin index of every step, so that at most MAX_POINTS_PER_CURVE bins remain."""
     width = max(1, -(-steps // MAX_POINTS_PER_CURVE))
@@ -61,8 +68,7 @@ def _hover_lines(
     frame: pd.DataFrame, y_title: str, value_format: str, domain: Sequence[str]
 ) -> alt.LayerChart:
     """Lines per strategy with a vertical hover rule that shows every strategy's value."""
-    color = alt.Color("strategy:N", title=None, scale=alt.Scale(domain=list(domain), scheme=SCHEME))
-    color = color.legend(orient="bottom", direction="vertical", labelLimit=400)
+    color = _series_color("strategy", domain)
     base = alt.Chart(frame).encode(x=alt.X("step:Q", title="Step"))
     lines = base.mark_line(strokeWidth=1.6).encode(
         y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=value_format)), color=color
@@ -185,9 +191,7 @@ def pull_share_chart(results: Sequence[BanditResult]) -> alt.Chart:
             ),
             xOffset=alt.XOffset("strategy:N", sort=labels),
             y=alt.Y("share:Q", title="Share of all pulls", axis=alt.Axis(format=".0%")),
-            color=alt.Color(
-                "strategy:N", title=None, scale=alt.Scale(domain=labels, scheme=SCHEME)
-            ).legend(orient="bottom", direction="vertical", labelLimit=400),
+            color=_series_color("strategy", labels),
             tooltip=[
                 alt.Tooltip("strategy:N", title="Strategy"),
                 alt.Tooltip("rank:O", title="Rank of arm"),
@@ -806,9 +810,7 @@ def history_chart(runs: Sequence[tuple[str, np.ndarray]]) -> alt.Chart:
         .encode(
             x=alt.X("episode:Q", title="Episode"),
             y=alt.Y("moving_average:Q", title=f"Return, mean of last {MOVING_AVERAGE}"),
-            color=alt.Color(
-                "run:N", title=None, scale=alt.Scale(domain=labels, scheme=SCHEME)
-            ).legend(orient="bottom", direction="vertical", labelLimit=600),
+            color=_series_color("run", labels, label_limit=600),
             tooltip=[
                 alt.Tooltip("run:N", title="Run"),
                 alt.Tooltip("episode:Q", title="Episode"),

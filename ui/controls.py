@@ -173,15 +173,7 @@ class ControlPanel:
                 "more runs give smoother curves. The book averages 2000."
             ),
         )
-        seed = self.number_input(
-            "Random seed",
-            "seed",
-            min_value=0,
-            max_value=2**31 - 1,
-            value=0,
-            step=1,
-            help="The same seed gives the same problems and rewards to every strategy.",
-        )
+        seed = self.seed()
         q_mean = 0.0
         if default_q_mean is not None:
             q_mean = self.slider(
@@ -213,6 +205,20 @@ class ControlPanel:
             seed=int(seed),
             q_mean=float(q_mean),
             walk_sd=walk_sd,
+        )
+
+    def seed(self) -> int:
+        """The random seed: the same seed gives every strategy the same problems and noise."""
+        return int(
+            self.number_input(
+                "Random seed",
+                "seed",
+                min_value=0,
+                max_value=2**31 - 1,
+                value=0,
+                step=1,
+                help="The same seed gives the same problems and rewards to every strategy.",
+            )
         )
 
     def epsilon(self, key: str = "epsilon", value: float = 0.1) -> float:
