@@ -271,6 +271,38 @@ def test_concurrent_sessions_keep_their_own_settings(open_page, app_server) -> N
     assert elapsed < 90, f"{CONCURRENT_SESSIONS} sessions took {elapsed:.0f} s"
 
 
+def test_concurrent_training_sessions_get_their_own_runs(open_page) -> None:
+    """Eight visitors train at once with different seeds; each sees its own run, none errs.
+
+    Runs are cached by config and shared, so a wrong key would hand one visitor another's
+    run: each must end up inspecting the run labelled with its own seed.
+    """
+    pages = [nav for nav in open_home(open_page(LAPTOP)) if NOT_A_BANDIT.search(nav.title)]
+    if not pages:
+        pytest.skip("no DQN page in the navigation")
+    sessions = []
+    for index in range(CONCURRENT_SESSIONS):
+        seed = 201 + index
+        watched = open_page({"width": 1280, "height": 900})
+        watched.page.goto(f"{pages[0].href}?dqn_seed={seed}&budget=1000", wait_until="commit")
+        sessions.append({"watched": watched, "seed": seed})
+    for session in sessions:
+        wait_until_idle(session["watched"].page, timeout=80_000)
+    started = time.monotonic()
+    for session in sessions:  # every visitor presses Train at about the same time
+        train_buttons(session["watched"]).first.click()
+    for session in sessions:
+        page = session["watched"].page
+        page.wait_for_timeout(300)
+        wait_until_idle(page, timeout=150_000)
+        assert_no_errors(session["watched"])
+        label = page.locator(f'{MAIN} input[aria-label="Run to inspect"]').input_value()
+        assert f"seed {session['seed']}" in label, f"seed {session['seed']} sees {label!r}"
+        assert "budget 1000" in label
+    elapsed = time.monotonic() - started
+    assert elapsed < 150, f"{CONCURRENT_SESSIONS} trainings took {elapsed:.0f} s"
+
+
 def test_hostile_url_is_ignored_safely(open_page) -> None:
     """Script in a URL value, a NaN and an unknown key: a note, no exception, no script run."""
     home = open_page(LAPTOP)
