@@ -7,10 +7,10 @@ caches are bounded, so memory should level off instead of growing with every cha
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
-from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
 from bench.pages import ENTRYPOINT, navigation_pages
@@ -31,7 +31,7 @@ def peak_mib() -> float:
 
 
 def run_memory_benchmark() -> list[dict]:
-    set_log_level("error")
+    logging.disable(logging.WARNING)
     rows = [{"moment": "before the app", "resident_mib": resident_mib()}]
     at = AppTest.from_file(ENTRYPOINT, default_timeout=300)
     at.run()

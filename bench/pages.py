@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from streamlit.logger import set_log_level
 from streamlit.testing.v1 import AppTest
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -24,7 +23,6 @@ def navigation_pages() -> list[str]:
 
 
 def run_pages_benchmark(pages: list[str] | None = None) -> list[dict]:
-    set_log_level("error")
     rows = []
     for page in pages or navigation_pages():
         st.cache_data.clear()
