@@ -52,7 +52,7 @@ METHODS: tuple[Method, ...] = (
     Method("gradient bandit", "α", tuple(range(-5, 2)), lambda v: GradientBandit(alpha=v)),
     Method("UCB", "c", tuple(range(-4, 3)), lambda v: UCB(c=v)),
     Method(
-        "greedy with optimistic initialization, α = 0.1",
+        "optimistic greedy, α = 0.1",
         "Q₀",
         tuple(range(-2, 3)),
         lambda v: Greedy(initial=v, step_size=0.1),
