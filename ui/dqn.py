@@ -71,6 +71,7 @@ FIELD_NAMES = {
 class RunRecord:
     """One entry of a visitor's run history."""
 
+    number: int
     label: str
     config: DQNConfig
     returns: np.ndarray
@@ -292,6 +293,7 @@ def history() -> list[RunRecord]:
         default = shipped_run()
         st.session_state["dqn_history"] = [
             RunRecord(
+                1,
                 "Run 1: default settings (shipped)",
                 default.config,
                 default.episode_returns,
@@ -303,9 +305,10 @@ def history() -> list[RunRecord]:
 
 def add_to_history(config: DQNConfig, returns: np.ndarray, result: TrainingResult | None) -> None:
     runs = history()
-    number = int(runs[-1].label.split(":")[0].removeprefix("Run ")) + 1 if runs else 1
+    number = runs[-1].number + 1 if runs else 1
     status = "" if result is not None else " (stopped)"
-    runs.append(RunRecord(f"Run {number}: {describe(config)}{status}", config, returns, result))
+    label = f"Run {number}: {describe(config)}{status}"
+    runs.append(RunRecord(number, label, config, returns, result))
     del runs[:-HISTORY_RUNS]
 
 
