@@ -29,12 +29,13 @@ Ties
 from __future__ import annotations
 
 import math
-import numbers
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 import numpy as np
+
+from core.validation import check_int, check_number
 
 MAX_ARMS = 100
 MAX_STEPS = 100_000
@@ -46,40 +47,13 @@ _NOISE_CHUNK = 256
 """Steps of reward noise drawn at once: fast bulk draws with bounded memory."""
 
 
-def _check_number(
-    name: str, value: object, low: float, high: float, *, low_open: bool = False
-) -> float:
-    """Return ``value`` as a float, or raise ValueError naming the parameter and its range."""
-    left = "(" if low_open else "["
-    allowed = f"a number in {left}{low:g}, {high:g}]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    if number < low or number > high or (low_open and number == low):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return number
-
-
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    """Return ``value`` as an int, or raise ValueError naming the parameter and its range."""
-    allowed = f"a whole number from {low:,} to {high:,}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    number = int(value)
-    if not low <= number <= high:
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return number
-
-
 def _check_step_size(step_size: float | None) -> None:
     if step_size is not None:
-        _check_number("step_size", step_size, 0.0, 1.0, low_open=True)
+        check_number("step_size", step_size, 0.0, 1.0, low_open=True)
 
 
 def _check_initial(initial: float) -> None:
-    _check_number("initial", initial, -100.0, 100.0)
+    check_number("initial", initial, -100.0, 100.0)
 
 
 @dataclass
@@ -251,7 +225,7 @@ class EpsilonGreedy(Strategy):
     name: ClassVar[str] = "epsilon_greedy"
 
     def __post_init__(self) -> None:
-        _check_number("epsilon", self.epsilon, 0.0, 1.0)
+        check_number("epsilon", self.epsilon, 0.0, 1.0)
         _check_initial(self.initial)
         _check_step_size(self.step_size)
 
@@ -302,8 +276,8 @@ class DecayingEpsilon(Strategy):
     name: ClassVar[str] = "decaying_epsilon"
 
     def __post_init__(self) -> None:
-        _check_number("start", self.start, 0.0, 1.0)
-        _check_number("end", self.end, 0.0, 1.0)
+        check_number("start", self.start, 0.0, 1.0)
+        check_number("end", self.end, 0.0, 1.0)
         if self.end > self.start:
             raise ValueError(
                 f"end must be a number in [0, start] = [0, {self.start:g}] (epsilon decays), "
@@ -313,8 +287,8 @@ class DecayingEpsilon(Strategy):
             raise ValueError(
                 f"schedule must be one of {', '.join(SCHEDULES)}; got {self.schedule!r}"
             )
-        _check_number("half_life", self.half_life, 1.0, 1e6)
-        _check_int("decay_steps", self.decay_steps, 1, 1_000_000)
+        check_number("half_life", self.half_life, 1.0, 1e6)
+        check_int("decay_steps", self.decay_steps, 1, 1_000_000)
         _check_initial(self.initial)
         _check_step_size(self.step_size)
 
@@ -368,7 +342,7 @@ class UCB(Strategy):
     name: ClassVar[str] = "ucb"
 
     def __post_init__(self) -> None:
-        _check_number("c", self.c, 0.0, 100.0)
+        check_number("c", self.c, 0.0, 100.0)
         _check_initial(self.initial)
         _check_step_size(self.step_size)
 
@@ -430,7 +404,7 @@ class GradientBandit(Strategy):
     name: ClassVar[str] = "gradient"
 
     def __post_init__(self) -> None:
-        _check_number("alpha", self.alpha, 0.0, 10.0, low_open=True)
+        check_number("alpha", self.alpha, 0.0, 10.0, low_open=True)
         if not isinstance(self.baseline, bool | np.bool_):
             raise ValueError(f"baseline must be True or False, got {self.baseline!r}")
 
@@ -507,8 +481,8 @@ class ThompsonSampling(Strategy):
     name: ClassVar[str] = "thompson"
 
     def __post_init__(self) -> None:
-        _check_number("prior_mean", self.prior_mean, -100.0, 100.0)
-        _check_number("prior_sd", self.prior_sd, 0.0, 100.0, low_open=True)
+        check_number("prior_mean", self.prior_mean, -100.0, 100.0)
+        check_number("prior_sd", self.prior_sd, 0.0, 100.0, low_open=True)
 
     @property
     def label(self) -> str:
@@ -637,12 +611,12 @@ def validate_testbed(
     arms: int, steps: int, runs: int, seed: int, q_mean: float = 0.0, walk_sd: float = 0.0
 ) -> None:
     """Raise ValueError naming the first testbed parameter outside its allowed range."""
-    _check_int("arms", arms, 2, MAX_ARMS)
-    _check_int("steps", steps, 1, MAX_STEPS)
-    _check_int("runs", runs, 1, MAX_RUNS)
-    _check_int("seed", seed, 0, 2**32 - 1)
-    _check_number("q_mean", q_mean, -100.0, 100.0)
-    _check_number("walk_sd", walk_sd, 0.0, 10.0)
+    check_int("arms", arms, 2, MAX_ARMS)
+    check_int("steps", steps, 1, MAX_STEPS)
+    check_int("runs", runs, 1, MAX_RUNS)
+    check_int("seed", seed, 0, 2**32 - 1)
+    check_number("q_mean", q_mean, -100.0, 100.0)
+    check_number("walk_sd", walk_sd, 0.0, 10.0)
     if runs * steps > MAX_RUN_STEPS:
         raise ValueError(
             f"runs * steps must be at most {MAX_RUN_STEPS:,} to fit in memory and time, "

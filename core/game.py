@@ -18,10 +18,10 @@ from core.bandit import (
     EpsilonGreedy,
     Greedy,
     Strategy,
-    _check_int,
     draw_problems,
     simulate,
 )
+from core.validation import check_int
 
 MAX_PULLS = 500
 RIVALS: tuple[Strategy, ...] = (Greedy(), EpsilonGreedy(epsilon=0.1), UCB(c=2.0))
@@ -56,9 +56,9 @@ class BanditGame:
     rewards: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _check_int("seed", self.seed, 0, 2**32 - 1)
-        _check_int("arms", self.arms, 2, 100)
-        _check_int("pulls", self.pulls, 1, MAX_PULLS)
+        check_int("seed", self.seed, 0, 2**32 - 1)
+        check_int("arms", self.arms, 2, 100)
+        check_int("pulls", self.pulls, 1, MAX_PULLS)
         self._q_true, self._noise = hidden_bandit(self.arms, self.pulls, self.seed)
 
     @property

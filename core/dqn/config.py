@@ -17,10 +17,10 @@ Units
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from core.validation import check_bool, check_int, check_number
 
 REWARD_SCHEMES = ("gymnasium", "sutton_barto")
 """``gymnasium``: +1 per step. ``sutton_barto``: 0 per step, -1 on failure."""
@@ -30,37 +30,6 @@ MAX_ENV_STEPS = 2_000_000
 
 MAX_BUFFER_SIZE = 2_000_000
 """Largest replay buffer: 2M transitions of CartPole are about 90 MB of numpy arrays."""
-
-
-def _check_int(name: str, value: object, low: int, high: int) -> int:
-    """Return ``value`` as an int, or raise ValueError naming the field and its range."""
-    allowed = f"a whole number from {low:,} to {high:,}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    if not low <= int(value) <= high:
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return int(value)
-
-
-def _check_float(
-    name: str, value: object, low: float, high: float, *, low_open: bool = False
-) -> float:
-    """Return ``value`` as a float, or raise ValueError naming the field and its range."""
-    left = "(" if low_open else "["
-    allowed = f"a finite number in {left}{low:g}, {high:g}]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or not low <= number <= high or (low_open and number == low):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return number
-
-
-def _check_bool(name: str, value: object) -> bool:
-    """Return ``value`` if it is a real bool, or raise ValueError naming the field."""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -114,53 +83,53 @@ class DQNConfig:
     stop_when_solved: bool = True  # stop and keep the policy once solved: avoids later collapse
 
     def __post_init__(self) -> None:
-        _check_int("seed", self.seed, 0, 2**32 - 1)
+        check_int("seed", self.seed, 0, 2**32 - 1)
         if not isinstance(self.reward_scheme, str) or self.reward_scheme not in REWARD_SCHEMES:
             raise ValueError(
                 f"reward_scheme must be one of {', '.join(REWARD_SCHEMES)}, "
                 f"got {self.reward_scheme!r}"
             )
-        _check_int("max_env_steps", self.max_env_steps, 1, MAX_ENV_STEPS)
-        _check_int("max_episodes", self.max_episodes, 1, 100_000)
+        check_int("max_env_steps", self.max_env_steps, 1, MAX_ENV_STEPS)
+        check_int("max_episodes", self.max_episodes, 1, 100_000)
 
-        _check_int("hidden_width", self.hidden_width, 1, 1024)
-        _check_int("hidden_depth", self.hidden_depth, 1, 8)
+        check_int("hidden_width", self.hidden_width, 1, 1024)
+        check_int("hidden_depth", self.hidden_depth, 1, 8)
 
-        _check_float("learning_rate", self.learning_rate, 0.0, 1.0, low_open=True)
-        _check_float("gamma", self.gamma, 0.0, 1.0)
-        _check_int("batch_size", self.batch_size, 1, 4096)
-        _check_int("train_frequency", self.train_frequency, 1, 10_000)
-        _check_int("gradient_steps", self.gradient_steps, 1, 1_000)
-        _check_float("max_grad_norm", self.max_grad_norm, 0.0, 1e6, low_open=True)
-        _check_bool("double_dqn", self.double_dqn)
+        check_number("learning_rate", self.learning_rate, 0.0, 1.0, low_open=True)
+        check_number("gamma", self.gamma, 0.0, 1.0)
+        check_int("batch_size", self.batch_size, 1, 4096)
+        check_int("train_frequency", self.train_frequency, 1, 10_000)
+        check_int("gradient_steps", self.gradient_steps, 1, 1_000)
+        check_number("max_grad_norm", self.max_grad_norm, 0.0, 1e6, low_open=True)
+        check_bool("double_dqn", self.double_dqn)
 
-        _check_bool("use_replay", self.use_replay)
-        _check_int("buffer_size", self.buffer_size, 1, MAX_BUFFER_SIZE)
+        check_bool("use_replay", self.use_replay)
+        check_int("buffer_size", self.buffer_size, 1, MAX_BUFFER_SIZE)
         if self.use_replay and self.batch_size > self.buffer_size:
             raise ValueError(
                 f"batch_size must be at most buffer_size ({self.buffer_size:,}), "
                 f"got {self.batch_size!r}"
             )
-        _check_int("learning_starts", self.learning_starts, 0, MAX_ENV_STEPS)
+        check_int("learning_starts", self.learning_starts, 0, MAX_ENV_STEPS)
 
-        _check_bool("use_target_network", self.use_target_network)
-        _check_int("target_update_period", self.target_update_period, 1, MAX_ENV_STEPS)
-        _check_float("target_tau", self.target_tau, 0.0, 1.0, low_open=True)
+        check_bool("use_target_network", self.use_target_network)
+        check_int("target_update_period", self.target_update_period, 1, MAX_ENV_STEPS)
+        check_number("target_tau", self.target_tau, 0.0, 1.0, low_open=True)
 
-        _check_float("epsilon_start", self.epsilon_start, 0.0, 1.0)
-        _check_float("epsilon_end", self.epsilon_end, 0.0, 1.0)
+        check_number("epsilon_start", self.epsilon_start, 0.0, 1.0)
+        check_number("epsilon_end", self.epsilon_end, 0.0, 1.0)
         if self.epsilon_end > self.epsilon_start:
             raise ValueError(
                 f"epsilon_end must be in [0, epsilon_start={self.epsilon_start:g}], "
                 f"got {self.epsilon_end!r}"
             )
-        _check_int("epsilon_decay_steps", self.epsilon_decay_steps, 0, MAX_ENV_STEPS)
+        check_int("epsilon_decay_steps", self.epsilon_decay_steps, 0, MAX_ENV_STEPS)
 
-        _check_int("eval_every_episodes", self.eval_every_episodes, 1, 100_000)
-        _check_float("eval_min_recent_length", self.eval_min_recent_length, 0.0, 500.0)
-        _check_int("eval_episodes", self.eval_episodes, 1, 1_000)
-        _check_float("solved_threshold", self.solved_threshold, 0.0, 500.0)
-        _check_bool("stop_when_solved", self.stop_when_solved)
+        check_int("eval_every_episodes", self.eval_every_episodes, 1, 100_000)
+        check_number("eval_min_recent_length", self.eval_min_recent_length, 0.0, 500.0)
+        check_int("eval_episodes", self.eval_episodes, 1, 1_000)
+        check_number("solved_threshold", self.solved_threshold, 0.0, 500.0)
+        check_bool("stop_when_solved", self.stop_when_solved)
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict of Python scalars (for JSON or a saved run)."""

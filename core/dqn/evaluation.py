@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from core.dqn.config import REWARD_SCHEMES
+from core.validation import check_int
 
 ENV_ID = "CartPole-v1"
 MAX_EPISODE_STEPS = 500
@@ -41,16 +42,9 @@ def make_env(reward_scheme: str = "gymnasium") -> gym.Env:
 
 
 def _check_episodes(episodes: object, seed: object, max_steps: object) -> None:
-    if isinstance(episodes, bool) or not isinstance(episodes, int) or not 1 <= episodes <= 10_000:
-        raise ValueError(f"episodes must be a whole number from 1 to 10,000, got {episodes!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a whole number from 0 to 2**32 - 1, got {seed!r}")
-    if (
-        isinstance(max_steps, bool)
-        or not isinstance(max_steps, int)
-        or not 1 <= max_steps <= MAX_EPISODE_STEPS
-    ):
-        raise ValueError(f"max_steps must be a whole number from 1 to 500, got {max_steps!r}")
+    check_int("episodes", episodes, 1, 10_000)
+    check_int("seed", seed, 0, 2**32 - 1)
+    check_int("max_steps", max_steps, 1, MAX_EPISODE_STEPS)
 
 
 @torch.no_grad()
