@@ -206,10 +206,11 @@ def arm_state_frame(trace: RunTrace, step: int) -> pd.DataFrame:
     """The single run's table after ``step`` (1-based): one row per arm.
 
     Columns: ``arm`` (1-based), ``q_true``, ``q_estimate``, ``pulls``, ``pulled_now`` (the arm
-    pulled at this step), ``best`` (the optimal arm).
+    pulled at this step), ``best`` (the optimal arm) and ``kind``, its legend label.
     """
     index = step - 1
     arms = trace.q_true.shape[1]
+    best = np.arange(arms) == trace.q_true[index].argmax()
     return pd.DataFrame(
         {
             "arm": np.arange(1, arms + 1),
@@ -217,7 +218,8 @@ def arm_state_frame(trace: RunTrace, step: int) -> pd.DataFrame:
             "q_estimate": trace.q_estimates[index],
             "pulls": trace.counts[index].astype(int),
             "pulled_now": np.arange(arms) == trace.actions[index],
-            "best": np.arange(arms) == trace.q_true[index].argmax(),
+            "best": best,
+            "kind": np.where(best, "optimal arm", "other arms"),
         }
     )
 
@@ -253,21 +255,25 @@ def estimates_chart(trace: RunTrace, step: int) -> alt.LayerChart:
     )
 
 
+def _optimal_arm_color() -> alt.Color:
+    """Green for the run's optimal arm, grey for the rest (the ``kind`` column)."""
+    return alt.Color(
+        "kind:N",
+        title=None,
+        scale=alt.Scale(domain=["optimal arm", "other arms"], range=["#54a24b", "#bab0ac"]),
+    ).legend(orient="bottom")
+
+
 def counts_chart(trace: RunTrace, step: int) -> alt.Chart:
     """How often each arm has been pulled by ``step``; the optimal arm is marked."""
     frame = arm_state_frame(trace, step)
-    frame["kind"] = np.where(frame["best"], "optimal arm", "other arms")
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("arm:O", title="Arm", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("pulls:Q", title="Pulls N(a)"),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                scale=alt.Scale(domain=["optimal arm", "other arms"], range=["#54a24b", "#bab0ac"]),
-            ).legend(orient="bottom"),
+            color=_optimal_arm_color(),
             tooltip=[
                 alt.Tooltip("arm:O", title="Arm"),
                 alt.Tooltip("pulls:Q", title="Pulls N(a)"),
@@ -302,7 +308,6 @@ def probability_chart(trace: RunTrace, step: int) -> alt.Chart:
     """The gradient bandit's action probabilities pi(a) after ``step``; the best arm marked."""
     frame = arm_state_frame(trace, step)
     frame["probability"] = trace.details["probability"][step - 1]
-    frame["kind"] = np.where(frame["best"], "optimal arm", "other arms")
     return (
         alt.Chart(frame)
         .mark_bar()
@@ -314,11 +319,7 @@ def probability_chart(trace: RunTrace, step: int) -> alt.Chart:
                 axis=alt.Axis(format=".0%"),
                 scale=alt.Scale(domain=[0, 1]),
             ),
-            color=alt.Color(
-                "kind:N",
-                title=None,
-                scale=alt.Scale(domain=["optimal arm", "other arms"], range=["#54a24b", "#bab0ac"]),
-            ).legend(orient="bottom"),
+            color=_optimal_arm_color(),
             tooltip=[
                 alt.Tooltip("arm:O", title="Arm"),
                 alt.Tooltip("probability:Q", title="π(a)", format=".1%"),
