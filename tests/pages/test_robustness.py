@@ -6,15 +6,13 @@ draws, so a new page or control is covered as soon as it exists.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.helpers import ENTRYPOINT, open_page
+from bench.pages import navigation_pages
+from tests.pages.helpers import open_page
 
-PAGES = re.findall(r'"(pages/[\w/]+\.py)"', Path(ENTRYPOINT).read_text())
+PAGES = navigation_pages()
 DRIVEN_TYPES = ("slider", "select_slider", "number_input", "selectbox", "multiselect", "toggle")
 HOSTILE_VALUES = [
     "<script>alert('x')</script>",
@@ -38,14 +36,22 @@ def assert_clean(at: AppTest, context: str) -> None:
     assert not at.error, f"{context}: {[e.value for e in at.error]}"
 
 
-def driven_widgets(at: AppTest) -> dict[str, object]:
-    """Every keyed control outside a form, by key (forms apply only on submit)."""
+def keyed_widgets(at: AppTest, *, in_form: bool) -> dict[str, object]:
+    """Every keyed control inside (or outside) a form, by key: forms apply only on submit."""
     widgets = {}
     for kind in DRIVEN_TYPES:
         for widget in at.get(kind):
-            if widget.key and not getattr(widget, "form_id", ""):
+            if widget.key and bool(getattr(widget, "form_id", "")) == in_form:
                 widgets[widget.key] = widget
     return widgets
+
+
+def driven_widgets(at: AppTest) -> dict[str, object]:
+    return keyed_widgets(at, in_form=False)
+
+
+def form_widgets(at: AppTest) -> dict[str, object]:
+    return keyed_widgets(at, in_form=True)
 
 
 def extremes(widget) -> list:
@@ -125,31 +131,30 @@ def test_hostile_urls_fall_back_to_defaults(page):
             assert "unknown setting" in notes, f"{page}: no note for {hostile[:30]!r}"
 
 
-def form_widgets(at: AppTest) -> dict[str, object]:
-    """Every keyed control inside a form, by key."""
-    widgets = {}
-    for kind in DRIVEN_TYPES:
-        for widget in at.get(kind):
-            if widget.key and getattr(widget, "form_id", ""):
-                widgets[widget.key] = widget
-    return widgets
-
-
 def submit(at: AppTest, label: str) -> None:
     next(button for button in at.get("button") if button.label == label).click().run(timeout=300)
+
+
+def pages_with_forms():
+    """(page, its opened AppTest, its form controls) for every page that has a form."""
+    for page in PAGES:
+        at = open_page(page)
+        widgets = form_widgets(at)
+        if widgets:
+            yield page, at, widgets
+
+
+def smallest_budget(widgets: dict[str, object]) -> int:
+    return min(extremes(widgets["budget"]))
 
 
 @pytest.mark.parametrize("edge", [0, -1], ids=["minimums", "maximums"])
 def test_every_form_control_at_its_extremes_trains(edge):
     """Each form page trains with every control at one edge (the budget kept smallest)."""
-    for page in PAGES:
-        at = open_page(page)
-        widgets = form_widgets(at)
-        if not widgets:
-            continue
-        smallest_budget = min(extremes(widgets["budget"]))
+    for page, at, widgets in pages_with_forms():
+        budget = smallest_budget(widgets)
         for key, widget in widgets.items():
-            drive(widget, extremes(widget)[edge] if key != "budget" else smallest_budget)
+            drive(widget, extremes(widget)[edge] if key != "budget" else budget)
         submit(at, "Train")
         assert_clean(at, f"{page}: every form control at index {edge}")
         assert "budget 1000" in at.selectbox(key="dqn_inspect").value
@@ -157,18 +162,13 @@ def test_every_form_control_at_its_extremes_trains(edge):
 
 def test_every_form_option_trains():
     """Every option of every choice in a form, one at a time, with the smallest budget."""
-    for page in PAGES:
-        at = open_page(page)
-        widgets = form_widgets(at)
-        if not widgets:
-            continue
-        smallest_budget = min(extremes(widgets["budget"]))
+    for page, _, widgets in pages_with_forms():
         for key, widget in widgets.items():
             if widget.type not in ("selectbox", "toggle"):
                 continue
             for value in extremes(widget):
                 at = open_page(page)
-                form_widgets(at)["budget"].set_value(smallest_budget)
+                form_widgets(at)["budget"].set_value(smallest_budget(widgets))
                 drive(form_widgets(at)[key], value)
                 submit(at, "Train")
                 assert_clean(at, f"{page}: {key} = {value!r}")
@@ -176,11 +176,7 @@ def test_every_form_option_trains():
 
 @pytest.mark.slow
 def test_the_largest_budget_trains():
-    for page in PAGES:
-        at = open_page(page)
-        widgets = form_widgets(at)
-        if "budget" not in widgets:
-            continue
+    for page, at, widgets in pages_with_forms():
         drive(widgets["budget"], max(extremes(widgets["budget"])))
         submit(at, "Train")
         assert_clean(at, f"{page}: largest budget")
