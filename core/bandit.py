@@ -495,11 +495,8 @@ class ThompsonSampling(Strategy):
         return 1.0 / self.prior_sd**2
 
     def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
-        state = AgentState(
-            q_estimate=np.full((runs, arms), float(self.prior_mean)),
-            counts=np.zeros((runs, arms)),
-            rows=np.arange(runs),
-        )
+        state = super().new_state(runs, arms, steps)
+        state.q_estimate.fill(self.prior_mean)  # the belief's mean starts at the prior's
         state.extra["reward_sums"] = np.zeros((runs, arms))
         return state
 
