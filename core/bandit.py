@@ -544,11 +544,6 @@ class RunTrace:
     exploratory: np.ndarray
     details: dict[str, np.ndarray] = field(default_factory=dict)
 
-    @property
-    def optimal_action(self) -> np.ndarray:
-        """The best arm at each step (it only moves when the problem is nonstationary)."""
-        return self.q_true.argmax(axis=1)
-
 
 @dataclass(frozen=True)
 class BanditResult:
