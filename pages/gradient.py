@@ -35,11 +35,11 @@ st.markdown(
 )
 
 panel = ControlPanel()
-testbed = panel.testbed(default_q_mean=4.0)
+testbed = panel.testbed(default_q_mean=4.0, q_mean_key="gradient_q_mean")
 panel.header("Gradient agent")
 alpha = panel.slider(
     "Step size α",
-    "alpha",
+    "gradient_alpha",
     min_value=0.01,
     max_value=1.0,
     value=0.1,

@@ -138,11 +138,14 @@ class ControlPanel:
         default_steps: int = 1000,
         max_steps: int = 5000,
         default_q_mean: float | None = None,
+        q_mean_key: str = "q_mean",
         drift_switch: bool = False,
     ) -> Testbed:
         """Arms, steps, runs and seed: the shared part of every bandit page.
 
-        ``default_q_mean`` adds a slider for the mean of the true values (Figure 2.5 uses +4);
+        ``default_q_mean`` adds a slider for the mean of the true values (Figure 2.5 uses +4).
+        A bound key keeps its value when the learner moves to another page, so a page whose
+        default differs from the others' gives the slider its own ``q_mean_key``;
         ``drift_switch`` adds the stationary / nonstationary choice (Exercise 2.5).
         """
         self.header("Testbed")
@@ -178,7 +181,7 @@ class ControlPanel:
         if default_q_mean is not None:
             q_mean = self.slider(
                 "Mean of the true values",
-                "q_mean",
+                q_mean_key,
                 min_value=-5.0,
                 max_value=5.0,
                 value=float(default_q_mean),

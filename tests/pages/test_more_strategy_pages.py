@@ -41,7 +41,7 @@ def test_gradient_page_reproduces_figure_2_5_and_follows_the_shift():
     probabilities = chart_titled(at, "Action probabilities after step 10").frame
     assert probabilities["probability"].sum() == pytest.approx(1.0)
 
-    at.slider(key="q_mean").set_value(0.0).run()
+    at.slider(key="gradient_q_mean").set_value(0.0).run()
     assert_clean(at)
     reward = chart_titled(at, "Average reward").frame
     assert reward["value"].mean() < 2.0

@@ -180,3 +180,20 @@ def test_the_largest_budget_trains():
         drive(widgets["budget"], max(extremes(widgets["budget"])))
         submit(at, "Train")
         assert_clean(at, f"{page}: largest budget")
+
+
+def test_a_setting_shared_by_pages_has_one_default():
+    """A URL-bound key keeps its value across page switches, so every page must agree on it.
+
+    Otherwise a default of one page (say +4 for the mean of the true values) would follow the
+    learner to a page whose default is 0, and mislabel everything drawn there.
+    """
+    defaults: dict[str, tuple[str, object]] = {}
+    for page in PAGES:
+        for key, widget in driven_widgets(open_page(page)).items():
+            if key.startswith("inspect_"):
+                continue  # the per-run step viewer is not bound to the URL
+            default = defaults.setdefault(key, (page, widget.value))
+            assert default[1] == widget.value, (
+                f"{key!r} starts at {widget.value!r} on {page} but {default[1]!r} on {default[0]}"
+            )
