@@ -1,4 +1,5 @@
-"""Entrypoint and router: page config and style, navigation, run. Pages live in pages/.
+"""Entrypoint and router: page config and style, navigation from the page registry, the course
+frame around every page (progress in the sidebar, Previous / Next at the bottom), run.
 
 Each page's URL is its file name (e.g. /epsilon_greedy). Keep it that way: on a server's first
 visit Streamlit resolves the URL against the files in pages/ before this router has run, and a
@@ -7,44 +8,30 @@ custom url_path there shows a "Page not found" dialog to whoever opens a shared 
 
 import streamlit as st
 
+from ui import course, registry, style
+
 st.set_page_config(
     page_title="Exploration vs exploitation: an RL explainer",
-    page_icon=":material/casino:",
+    # An emoji, not a Material icon: the browser would fetch a Material favicon from a font host.
+    page_icon="🎰",
     layout="wide",
 )
+style.apply_page_style()
 
-# Wide formulas scroll sideways on a phone instead of being cut off.
-st.html(
-    "<style>.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }"
-    "@media (max-width: 640px) { .katex-display { font-size: 0.85em; } }</style>"
-)
-
+pages = {
+    spec.path: st.Page(spec.path, title=spec.nav_title, icon=spec.icon, default=spec.number == 1)
+    for spec in registry.COURSE
+}
 navigation = st.navigation(
     {
-        "Start": [
-            st.Page("pages/home.py", title="Welcome", icon=":material/home:", default=True),
-        ],
-        "Bandit strategies": [
-            st.Page("pages/naive.py", title="1. Naive random", icon=":material/shuffle:"),
-            st.Page("pages/greedy.py", title="2. Greedy", icon=":material/trending_up:"),
-            st.Page("pages/epsilon_greedy.py", title="3. ε-greedy", icon=":material/alt_route:"),
-            st.Page(
-                "pages/decaying_epsilon.py", title="4. Decaying ε", icon=":material/trending_down:"
-            ),
-        ],
-        "Beyond ε": [
-            st.Page("pages/ucb.py", title="Upper confidence bound", icon=":material/expand_less:"),
-            st.Page("pages/gradient.py", title="Gradient bandit", icon=":material/tune:"),
-            st.Page("pages/thompson.py", title="Thompson sampling", icon=":material/psychology:"),
-        ],
-        "Explore": [
-            st.Page("pages/lab.py", title="Comparison lab", icon=":material/science:"),
-            st.Page("pages/study.py", title="Parameter study", icon=":material/query_stats:"),
-            st.Page("pages/play.py", title="Be the agent", icon=":material/sports_esports:"),
-        ],
-        "Deep RL": [
-            st.Page("pages/dqn.py", title="Deep Q-Network", icon=":material/neurology:"),
-        ],
+        section: [pages[spec.path] for spec in registry.section_pages(section)]
+        for section in registry.SECTIONS
     }
 )
-navigation.run()
+current = next(spec for spec in registry.COURSE if pages[spec.path] is navigation)
+course.sidebar_progress()
+try:
+    navigation.run()
+except course.PageHalted:
+    pass  # the page explained why it stopped; the way on through the course is still drawn
+course.footer(current)

@@ -7,19 +7,20 @@ which is what the learner waits for before the browser draws.
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ui import registry
+
 ENTRYPOINT = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 
 def navigation_pages() -> list[str]:
-    """Page files listed in the router, in navigation order."""
-    return re.findall(r'"(pages/[\w/]+\.py)"', Path(ENTRYPOINT).read_text())
+    """Page files in course order, from the page registry the router reads too."""
+    return [spec.path for spec in registry.COURSE]
 
 
 def run_pages_benchmark(pages: list[str] | None = None) -> list[dict]:

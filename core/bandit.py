@@ -4,7 +4,8 @@ Testbed
     Each run is its own bandit problem: ``arms`` true action values q*(a) drawn from
     N(q_mean, 1). Pulling arm A at a step pays a reward R ~ N(q*(A), 1). With ``walk_sd > 0``
     the problem is nonstationary: after every step each q*(a) takes an independent
-    N(0, walk_sd) random-walk step (Exercise 2.5).
+    N(0, walk_sd) random-walk step (Exercise 2.5, where ``start_equal`` also starts every q*(a)
+    at q_mean, as the book does).
 
 Strategies
     Small frozen dataclasses with validated parameters. Each has one vectorised rule for
@@ -30,12 +31,12 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from dataclasses import Field, dataclass, field, fields
+from typing import Any, ClassVar, Literal, TypeVar
 
 import numpy as np
 
-from core.validation import check_int, check_number
+from core.validation import check_bool, check_int, check_number
 
 MAX_ARMS = 100
 MAX_STEPS = 100_000
@@ -43,46 +44,79 @@ MAX_RUNS = 100_000
 MAX_RUN_STEPS = 50_000_000
 """Largest ``runs * steps``: memory stays O(runs); time is about 0.05 s per million."""
 
-_NOISE_CHUNK = 256
-"""Steps of reward noise drawn at once: fast bulk draws with bounded memory."""
-
-
-def _check_step_size(step_size: float | None) -> None:
-    if step_size is not None:
-        check_number("step_size", step_size, 0.0, 1.0, low_open=True)
-
-
-def _check_initial(initial: float) -> None:
-    check_number("initial", initial, -100.0, 100.0)
+_BLOCK_STEPS = 256
+"""Steps simulated per block: reward noise is drawn and per-step averages are taken for a whole
+block at once (fast bulk work, memory bounded by the block, not the run length)."""
 
 
 @dataclass
 class AgentState:
-    """What every strategy remembers, one row per run (in each run's internal arm order).
+    """What every strategy remembers, stored arms-first: one column per run.
 
-    ``q_estimate`` is the strategy's current value estimate Q(a) (a preference H(a) for the
-    gradient bandit); ``counts`` is N(a), how often each arm was pulled. Strategies may keep
-    more in ``extra``.
+    ``q_estimate[a, r]`` is run r's current estimate Q(a) of arm a (in the run's internal arm
+    order; a preference H(a) for the gradient bandit, a belief mean for Thompson sampling), and
+    ``counts[a, r]`` is N(a), how often arm a was pulled. Arms-first because numpy reduces over
+    10 rows of 2000 runs far faster than over 2000 rows of 10 arms (the argmax every step).
+    ``columns`` is ``arange(runs)``; strategies may keep more in ``extra``.
     """
 
     q_estimate: np.ndarray
     counts: np.ndarray
-    rows: np.ndarray
+    columns: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
-    def runs(self) -> int:
+    def arms(self) -> int:
         return self.q_estimate.shape[0]
 
     @property
-    def arms(self) -> int:
+    def runs(self) -> int:
         return self.q_estimate.shape[1]
 
 
-class Strategy(ABC):
-    """An action-selection rule plus a learning rule, applied to every run at once."""
+def first_argmax(values: np.ndarray) -> np.ndarray:
+    """Index of the first maximum down each column of an arms-first table, shape ``(runs,)``.
 
-    name: ClassVar[str]
+    Same answer as ``values.argmax(axis=0)``, at a third of its cost: numpy's argmax over the
+    first axis copies the table, while a max down the columns and one comparison do not.
+    """
+    arms = values.shape[0]
+    is_max = values == values.max(axis=0)
+    return arms - (is_max * _REVERSED_RANKS[-arms:]).max(axis=0)
+
+
+_REVERSED_RANKS = np.arange(MAX_ARMS, 0, -1, dtype=np.int16)[:, None]
+"""k, k-1, ..., 1 down the arms: the largest rank among the maxima marks the first one."""
+
+
+def parameter(default: Any, *, symbol: str, help: str) -> Any:
+    """A strategy parameter that a comparison table may show and edit.
+
+    ``symbol`` is the book's name for it (the table's column), ``help`` one line on what it
+    does. Strategies sharing a symbol (α of a constant step size and of the gradient bandit)
+    share the column.
+    """
+    return field(default=default, metadata={"symbol": symbol, "help": help})
+
+
+def table_parameters(strategy_type: type[Strategy]) -> list[Field]:
+    """The fields of a strategy declared with :func:`parameter`, in declaration order."""
+    return [f for f in fields(strategy_type) if "symbol" in f.metadata]
+
+
+class Strategy(ABC):
+    """An action-selection rule plus a learning rule, applied to every run at once.
+
+    A strategy also says how a learner should read it: ``title`` names the method,
+    ``estimate_name`` what its table holds, ``estimate_is_value`` whether that table is on the
+    scale of the true values q*, and ``choice_words`` how to describe a pull of an arm with
+    the highest estimate and of any other arm.
+    """
+
+    title: ClassVar[str]
+    estimate_name: ClassVar[str] = "Estimate Q(a)"
+    estimate_is_value: ClassVar[bool] = True
+    choice_words: ClassVar[tuple[str, str]] = ("exploit", "explore")
 
     @property
     @abstractmethod
@@ -91,53 +125,111 @@ class Strategy(ABC):
 
     def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
         """Fresh estimates before the first step."""
-        initial = getattr(self, "initial", 0.0)
         return AgentState(
-            q_estimate=np.full((runs, arms), float(initial)),
-            counts=np.zeros((runs, arms)),
-            rows=np.arange(runs),
+            q_estimate=np.zeros((arms, runs)),
+            counts=np.zeros((arms, runs)),
+            columns=np.arange(runs),
         )
 
     @abstractmethod
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
         """Return the arm each run pulls at ``step`` (0-based), shape ``(runs,)``."""
 
-    def learn(
-        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
-    ) -> None:
-        """Update the estimates of the pulled arms (``flat_index`` into the raveled table).
+    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
+        """Update the pulled arms; ``flat_index`` points into the raveled arms-first table.
 
-        The default is the book's incremental rule Q <- Q + alpha (R - Q), with alpha = 1/N(a)
-        for sample averages or a constant ``step_size``.
+        The default is the book's sample average, Q <- Q + (R - Q) / N(a).
         """
         counts = state.counts.reshape(-1)
         q_estimate = state.q_estimate.reshape(-1)
         pulls = counts[flat_index] + 1.0
         counts[flat_index] = pulls
         old = q_estimate[flat_index]
-        step_size = getattr(self, "step_size", None)
-        alpha = 1.0 / pulls if step_size is None else step_size
-        q_estimate[flat_index] = old + alpha * (rewards - old)
+        q_estimate[flat_index] = old + (rewards - old) / pulls
 
     def epsilon_schedule(self, steps: int) -> np.ndarray | None:
         """The probability of a random pull at each step, for strategies that have one."""
         return None
 
-    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
-        """Extra per-arm quantities of run 0 worth showing step by step (internal order)."""
+    def run_details(self, state: AgentState, step: int) -> dict[str, np.ndarray]:
+        """Extra per-arm quantities of run 0 after ``step``, worth showing step by step.
+
+        Returned in the run's internal arm order, one value per arm.
+        """
         return {}
 
 
-def _update_rule_label(initial: float, step_size: float | None) -> str:
-    parts = []
-    if initial != 0:
-        parts.append(f"Q₁ = {initial:g}")
-    if step_size is not None:
-        parts.append(f"α = {step_size:g}")
-    return ", ".join(parts)
+STRATEGIES: dict[str, type[Strategy]] = {}
+"""Every strategy a comparison can offer, by title, in registration order."""
+
+S = TypeVar("S", bound=type[Strategy])
 
 
-@dataclass(frozen=True)
+def register_strategy(strategy_type: S) -> S:
+    """Class decorator: offer this strategy wherever strategies are listed (the lab's table)."""
+    STRATEGIES[strategy_type.title] = strategy_type
+    return strategy_type
+
+
+def unregister_strategy(strategy_type: type[Strategy]) -> None:
+    """Withdraw a strategy registered with :func:`register_strategy` (tests use this)."""
+    STRATEGIES.pop(strategy_type.title, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueMethod(Strategy):
+    """A strategy that keeps action-value estimates Q(a) and moves them toward each reward.
+
+    Parameters
+        initial: Q_1(a) for every arm, in [-100, 100]. A high value (e.g. 5) is an
+            *optimistic* start that makes even a greedy agent try every arm, because each
+            reward disappoints it.
+        step_size: None for sample averages (alpha = 1/N(a), every reward counts the same);
+            a number in (0, 1] for a constant step size alpha, which weights recent rewards
+            more (an exponential recency-weighted average).
+    """
+
+    initial: float = parameter(0.0, symbol="Q₁", help="Every arm's estimate before any pull.")
+    step_size: float | None = parameter(
+        None,
+        symbol="α",
+        help="Constant step size of the estimates; empty for sample averages (1/n).",
+    )
+
+    def __post_init__(self) -> None:
+        check_number("initial", self.initial, -100.0, 100.0)
+        if self.step_size is not None:
+            check_number("step_size", self.step_size, 0.0, 1.0, low_open=True)
+
+    @property
+    def update_rule_label(self) -> str:
+        """``Q₁ = 5, α = 0.1`` style details, empty for the book's default (0, 1/n)."""
+        parts = []
+        if self.initial != 0:
+            parts.append(f"Q₁ = {self.initial:g}")
+        if self.step_size is not None:
+            parts.append(f"α = {self.step_size:g}")
+        return ", ".join(parts)
+
+    def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
+        state = super().new_state(runs, arms, steps)
+        state.q_estimate.fill(float(self.initial))
+        return state
+
+    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
+        """Q <- Q + alpha (R - Q), alpha = 1/N(a) or the constant step size."""
+        if self.step_size is None:
+            super().learn(state, flat_index, rewards)
+            return
+        counts = state.counts.reshape(-1)
+        q_estimate = state.q_estimate.reshape(-1)
+        counts[flat_index] += 1.0
+        old = q_estimate[flat_index]
+        q_estimate[flat_index] = old + self.step_size * (rewards - old)
+
+
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
 class Naive(Strategy):
     """Pick an arm uniformly at random at every step ("Strategy 1": pure exploration).
 
@@ -146,7 +238,8 @@ class Naive(Strategy):
     and it picks the best arm 1/k of the time.
     """
 
-    name: ClassVar[str] = "naive"
+    title: ClassVar[str] = "Naive"
+    choice_words: ClassVar[tuple[str, str]] = ("random pick", "random pick")
 
     @property
     def label(self) -> str:
@@ -159,32 +252,24 @@ class Naive(Strategy):
         return np.ones(steps)
 
 
-@dataclass(frozen=True)
-class Greedy(Strategy):
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
+class Greedy(ValueMethod):
     """Always pull the arm with the highest current estimate: A_t = argmax_a Q_t(a).
 
     Parameters
-        initial: Q_1(a) for every arm. A high value (e.g. 5) is an *optimistic* start that makes
-            even a greedy agent try every arm, because each reward disappoints it.
-        step_size: None for sample averages (alpha = 1/N(a)); a number in (0, 1] for a
-            constant step size alpha, which weights recent rewards more.
+        initial, step_size: see :class:`ValueMethod`.
     """
 
-    initial: float = 0.0
-    step_size: float | None = None
-    name: ClassVar[str] = "greedy"
-
-    def __post_init__(self) -> None:
-        _check_initial(self.initial)
-        _check_step_size(self.step_size)
+    title: ClassVar[str] = "Greedy"
 
     @property
     def label(self) -> str:
-        details = _update_rule_label(self.initial, self.step_size)
+        details = self.update_rule_label
         return f"Greedy ({details})" if details else "Greedy"
 
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
-        return state.q_estimate.argmax(axis=1)
+        return first_argmax(state.q_estimate)
 
     def epsilon_schedule(self, steps: int) -> np.ndarray:
         return np.zeros(steps)
@@ -198,40 +283,40 @@ def _epsilon_greedy_choice(
     One uniform draw u per run decides both: the run explores when u < epsilon, and then
     u / epsilon is itself uniform on [0, 1), so it also picks the random arm.
     """
-    greedy = state.q_estimate.argmax(axis=1)
+    greedy = first_argmax(state.q_estimate)
     if epsilon <= 0.0:
         return greedy
     draws = rng.random(state.runs)
-    explore = draws < epsilon
     random_arm = (draws * (state.arms / epsilon)).astype(np.intp)
-    return np.where(explore, random_arm, greedy)
+    return np.where(draws < epsilon, random_arm, greedy)
 
 
-@dataclass(frozen=True)
-class EpsilonGreedy(Strategy):
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
+class EpsilonGreedy(ValueMethod):
     """Greedy most of the time; with probability epsilon pull an arm uniformly at random.
 
     The random pull may land on the greedy arm too, so the chance of a non-greedy pull is
-    epsilon (k - 1) / k. Every arm keeps being sampled, so every estimate converges to q*(a).
+    epsilon (k - 1) / k, and once the best arm is known it is pulled with probability
+    1 - epsilon + epsilon / k. With sample averages every arm keeps being sampled, so every
+    estimate converges to its q*(a); a constant step size keeps tracking the latest rewards
+    instead and never settles.
 
     Parameters
         epsilon: probability of a random pull, in [0, 1]. 0 is pure greedy, 1 pure random.
-        initial, step_size: as for :class:`Greedy`.
+        initial, step_size: see :class:`ValueMethod`.
     """
 
-    epsilon: float = 0.1
-    initial: float = 0.0
-    step_size: float | None = None
-    name: ClassVar[str] = "epsilon_greedy"
+    epsilon: float = parameter(0.1, symbol="ε", help="Chance of a random pull at every step.")
+    title: ClassVar[str] = "ε-greedy"
 
     def __post_init__(self) -> None:
         check_number("epsilon", self.epsilon, 0.0, 1.0)
-        _check_initial(self.initial)
-        _check_step_size(self.step_size)
+        super().__post_init__()
 
     @property
     def label(self) -> str:
-        details = _update_rule_label(self.initial, self.step_size)
+        details = self.update_rule_label
         return f"ε-greedy (ε = {self.epsilon:g}{', ' + details if details else ''})"
 
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
@@ -245,8 +330,9 @@ Schedule = Literal["exponential", "linear", "inverse"]
 SCHEDULES: tuple[str, ...] = ("exponential", "linear", "inverse")
 
 
-@dataclass(frozen=True)
-class DecayingEpsilon(Strategy):
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
+class DecayingEpsilon(ValueMethod):
     """Epsilon-greedy whose epsilon shrinks from ``start`` to ``end`` as the agent learns.
 
     Explore a lot while the estimates are poor, then exploit them. At step t (0-based)::
@@ -263,17 +349,17 @@ class DecayingEpsilon(Strategy):
         schedule: "exponential", "linear" or "inverse".
         half_life: steps for (epsilon - end) to halve, for "exponential" and "inverse".
         decay_steps: length of the linear ramp, for "linear".
-        initial, step_size: as for :class:`Greedy`.
+        initial, step_size: see :class:`ValueMethod`.
     """
 
-    start: float = 1.0
+    start: float = parameter(
+        1.0, symbol="ε", help="Decaying ε: ε at the first step (floor 0.01, half-life 100)."
+    )
     end: float = 0.01
     schedule: Schedule = "exponential"
     half_life: float = 100.0
     decay_steps: int = 500
-    initial: float = 0.0
-    step_size: float | None = None
-    name: ClassVar[str] = "decaying_epsilon"
+    title: ClassVar[str] = "Decaying ε"
 
     def __post_init__(self) -> None:
         check_number("start", self.start, 0.0, 1.0)
@@ -289,8 +375,7 @@ class DecayingEpsilon(Strategy):
             )
         check_number("half_life", self.half_life, 1.0, 1e6)
         check_int("decay_steps", self.decay_steps, 1, 1_000_000)
-        _check_initial(self.initial)
-        _check_step_size(self.step_size)
+        super().__post_init__()
 
     @property
     def label(self) -> str:
@@ -298,7 +383,8 @@ class DecayingEpsilon(Strategy):
             shape = f"linear over {self.decay_steps:,} steps"
         else:
             shape = f"{self.schedule}, half-life {self.half_life:g}"
-        return f"Decaying ε ({self.start:g} → {self.end:g}, {shape})"
+        details = ", ".join(filter(None, (shape, self.update_rule_label)))
+        return f"Decaying ε ({self.start:g} → {self.end:g}, {details})"
 
     def epsilon_schedule(self, steps: int) -> np.ndarray:
         t = np.arange(steps, dtype=float)
@@ -319,8 +405,9 @@ class DecayingEpsilon(Strategy):
         return _epsilon_greedy_choice(state, float(state.extra["epsilon"][step]), rng)
 
 
-@dataclass(frozen=True)
-class UCB(Strategy):
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
+class UCB(ValueMethod):
     """Upper-confidence-bound action selection (Sutton & Barto, section 2.7).
 
     Pull the arm whose estimate plus an uncertainty bonus is highest::
@@ -333,53 +420,59 @@ class UCB(Strategy):
 
     Parameters
         c: confidence level, the weight of the bonus, in [0, 100]. c = 0 is greedy.
-        initial, step_size: as for :class:`Greedy`.
+        initial, step_size: see :class:`ValueMethod`.
     """
 
-    c: float = 2.0
-    initial: float = 0.0
-    step_size: float | None = None
-    name: ClassVar[str] = "ucb"
+    c: float = parameter(2.0, symbol="c", help="UCB: weight of the uncertainty bonus.")
+    title: ClassVar[str] = "UCB"
+    choice_words: ClassVar[tuple[str, str]] = ("exploit", "explore (its bonus won)")
 
     def __post_init__(self) -> None:
         check_number("c", self.c, 0.0, 100.0)
-        _check_initial(self.initial)
-        _check_step_size(self.step_size)
+        super().__post_init__()
 
     @property
     def label(self) -> str:
-        details = _update_rule_label(self.initial, self.step_size)
+        details = self.update_rule_label
         return f"UCB (c = {self.c:g}{', ' + details if details else ''})"
 
     def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
         state = super().new_state(runs, arms, steps)
-        state.extra["inverse_sqrt_counts"] = np.zeros((runs, arms))
+        state.extra["inverse_sqrt_counts"] = np.zeros((arms, runs))
         return state
 
-    def upper_bounds(self, state: AgentState, step: int) -> np.ndarray:
-        """Q(a) + c sqrt(ln t / N(a)) with t = step + 1; infinite for arms never pulled."""
-        bonus = self.c * math.sqrt(math.log(step + 1)) * state.extra["inverse_sqrt_counts"]
-        bounds = state.q_estimate + bonus
+    def bonus(self, inverse_sqrt_counts: np.ndarray, t: int) -> np.ndarray:
+        """c sqrt(ln t / N(a)) for the choice at step t (1-based); 0 where N(a) = 0."""
+        return self.c * math.sqrt(math.log(t)) * inverse_sqrt_counts
+
+    def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
+        bounds = state.q_estimate + self.bonus(state.extra["inverse_sqrt_counts"], step + 1)
         if step < state.arms:
             # Untried arms come first, so after k steps every arm of every run has N >= 1.
             bounds[state.counts == 0] = np.inf
-        return bounds
+        return first_argmax(bounds)
 
-    def learn(
-        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
-    ) -> None:
-        super().learn(state, actions, flat_index, rewards)
+    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
+        super().learn(state, flat_index, rewards)
         pulls = state.counts.reshape(-1)[flat_index]
         state.extra["inverse_sqrt_counts"].reshape(-1)[flat_index] = 1.0 / np.sqrt(pulls)
 
-    def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
-        return self.upper_bounds(state, step).argmax(axis=1)
+    def run_details(self, state: AgentState, step: int) -> dict[str, np.ndarray]:
+        """The bonus each arm carries into the next choice (infinite for untried arms)."""
+        bonus = self.bonus(state.extra["inverse_sqrt_counts"][:, 0], step + 2)
+        return {"bonus": np.where(state.counts[:, 0] > 0, bonus, np.inf)}
 
     def epsilon_schedule(self, steps: int) -> np.ndarray:
         return np.zeros(steps)
 
 
-@dataclass(frozen=True)
+def _softmax_down_columns(preferences: np.ndarray) -> np.ndarray:
+    weights = np.exp(preferences - preferences.max(axis=0))
+    return weights / weights.sum(axis=0)
+
+
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
 class GradientBandit(Strategy):
     """Learn a preference H(a) per arm and pull arms by their softmax (section 2.8).
 
@@ -399,45 +492,42 @@ class GradientBandit(Strategy):
         baseline: compare rewards with their running average (True) or with 0 (False).
     """
 
-    alpha: float = 0.1
-    baseline: bool = True
-    name: ClassVar[str] = "gradient"
+    alpha: float = parameter(0.1, symbol="α", help="Gradient bandit: step size of H(a).")
+    baseline: bool = parameter(
+        True, symbol="Baseline", help="Gradient bandit: compare rewards with their average."
+    )
+    title: ClassVar[str] = "Gradient"
+    estimate_name: ClassVar[str] = "Preference H(a)"
+    estimate_is_value: ClassVar[bool] = False
+    choice_words: ClassVar[tuple[str, str]] = (
+        "sampled from π (the most likely arm)",
+        "sampled from π (a less likely arm)",
+    )
 
     def __post_init__(self) -> None:
         check_number("alpha", self.alpha, 0.0, 10.0, low_open=True)
-        if not isinstance(self.baseline, bool | np.bool_):
-            raise ValueError(f"baseline must be True or False, got {self.baseline!r}")
+        check_bool("baseline", self.baseline)
 
     @property
     def label(self) -> str:
         return f"Gradient (α = {self.alpha:g}, {'with' if self.baseline else 'no'} baseline)"
 
     def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
-        # Preferences and probabilities are stored arms-first, shape (arms, runs): the softmax
-        # reduces over arms, and numpy reduces 10 long rows far faster than 2000 short ones.
-        preferences = np.zeros((arms, runs))
-        state = AgentState(
-            q_estimate=preferences.T, counts=np.zeros((runs, arms)), rows=np.arange(runs)
-        )
-        state.extra["preferences"] = preferences
+        state = super().new_state(runs, arms, steps)
         state.extra["probabilities"] = np.full((arms, runs), 1.0 / arms)
         state.extra["mean_reward"] = np.zeros(runs)
         state.extra["steps_done"] = np.zeros(1)
         return state
 
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
-        preferences = state.extra["preferences"]
-        weights = np.exp(preferences - preferences.max(axis=0))
-        probabilities = weights / weights.sum(axis=0)
+        probabilities = _softmax_down_columns(state.q_estimate)
         state.extra["probabilities"] = probabilities
         cumulative = np.cumsum(probabilities, axis=0)
         draws = rng.random(state.runs) * cumulative[-1]
         chosen = np.count_nonzero(cumulative < draws, axis=0)
         return np.minimum(chosen, state.arms - 1)
 
-    def learn(
-        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
-    ) -> None:
+    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
         state.counts.reshape(-1)[flat_index] += 1.0
         steps_done = state.extra["steps_done"]
         mean_reward = state.extra["mean_reward"]
@@ -448,17 +538,20 @@ class GradientBandit(Strategy):
             reference = 0.0
         steps_done += 1.0
         advantage = self.alpha * (rewards - reference)
-        preferences = state.extra["preferences"]
+        preferences = state.q_estimate
         preferences -= advantage * state.extra["probabilities"]
-        preferences[actions, state.rows] += advantage
+        preferences.reshape(-1)[flat_index] += advantage
 
-    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
-        return {"probability": state.extra["probabilities"][:, 0]}
+    def run_details(self, state: AgentState, step: int) -> dict[str, np.ndarray]:
+        """pi(a) after this step's update: the probabilities the next pull is drawn from."""
+        return {"probability": _softmax_down_columns(state.q_estimate[:, :1])[:, 0]}
 
 
-@dataclass(frozen=True)
+@register_strategy
+@dataclass(frozen=True, kw_only=True)
 class ThompsonSampling(Strategy):
-    """Gaussian Thompson sampling: pull each arm with the probability that it is the best.
+    """Gaussian Thompson sampling: pull each arm with the probability that it is the best,
+    under the agent's own model (rewards ~ N(q*(a), 1)) and its prior.
 
     Each arm's unknown value has a normal belief, starting from the prior N(prior_mean,
     prior_sd^2). Rewards have variance 1 (as on the testbed), so after n pulls with reward sum s
@@ -476,9 +569,18 @@ class ThompsonSampling(Strategy):
         prior_sd: the belief's standard deviation before any pull, in (0, 100].
     """
 
-    prior_mean: float = 0.0
-    prior_sd: float = 1.0
-    name: ClassVar[str] = "thompson"
+    prior_mean: float = parameter(
+        0.0, symbol="μ₀", help="Thompson sampling: prior mean of every arm's value."
+    )
+    prior_sd: float = parameter(
+        1.0, symbol="σ₀", help="Thompson sampling: prior standard deviation."
+    )
+    title: ClassVar[str] = "Thompson"
+    estimate_name: ClassVar[str] = "Belief mean μ(a)"
+    choice_words: ClassVar[tuple[str, str]] = (
+        "highest sample (also the highest mean)",
+        "highest sample (not the highest mean)",
+    )
 
     def __post_init__(self) -> None:
         check_number("prior_mean", self.prior_mean, -100.0, 100.0)
@@ -497,7 +599,8 @@ class ThompsonSampling(Strategy):
     def new_state(self, runs: int, arms: int, steps: int) -> AgentState:
         state = super().new_state(runs, arms, steps)
         state.q_estimate.fill(self.prior_mean)  # the belief's mean starts at the prior's
-        state.extra["reward_sums"] = np.zeros((runs, arms))
+        state.extra["reward_sums"] = np.zeros((arms, runs))
+        state.extra["samples"] = np.zeros((arms, runs))
         return state
 
     def posterior_sd(self, counts: np.ndarray) -> np.ndarray:
@@ -506,11 +609,10 @@ class ThompsonSampling(Strategy):
     def select(self, state: AgentState, step: int, rng: np.random.Generator) -> np.ndarray:
         noise = rng.standard_normal(state.q_estimate.shape)
         samples = state.q_estimate + noise * self.posterior_sd(state.counts)
-        return samples.argmax(axis=1)
+        state.extra["samples"] = samples
+        return first_argmax(samples)
 
-    def learn(
-        self, state: AgentState, actions: np.ndarray, flat_index: np.ndarray, rewards: np.ndarray
-    ) -> None:
+    def learn(self, state: AgentState, flat_index: np.ndarray, rewards: np.ndarray) -> None:
         counts = state.counts.reshape(-1)
         sums = state.extra["reward_sums"].reshape(-1)
         pulls = counts[flat_index] + 1.0
@@ -521,8 +623,12 @@ class ThompsonSampling(Strategy):
             self.prior_precision * self.prior_mean + total
         ) / (self.prior_precision + pulls)
 
-    def run_details(self, state: AgentState) -> dict[str, np.ndarray]:
-        return {"posterior_sd": self.posterior_sd(state.counts[0])}
+    def run_details(self, state: AgentState, step: int) -> dict[str, np.ndarray]:
+        """The belief's spread after the update, and the samples that decided this step."""
+        return {
+            "posterior_sd": self.posterior_sd(state.counts[:, 0]),
+            "sample": state.extra["samples"][:, 0].copy(),
+        }
 
 
 @dataclass(frozen=True)
@@ -555,6 +661,8 @@ class BanditResult:
     cumulative_regret: sum up to t of best_reward minus the expected reward q*(A) of the
         pulled arm, averaged over runs (expected, so it is free of reward noise).
     q_true: the true values at the first step, shape ``(runs, arms)``.
+    q_true_average: the true values averaged over the steps, shape ``(runs, arms)``; equal to
+        ``q_true`` unless the values drift. "The best arm" of a run means the best by this.
     pull_counts: how often each arm was pulled in each run, shape ``(runs, arms)``.
     epsilon: the strategy's random-pull probability per step, where it has one.
     """
@@ -566,11 +674,13 @@ class BanditResult:
     seed: int
     q_mean: float
     walk_sd: float
+    start_equal: bool
     mean_reward: np.ndarray
     optimal_rate: np.ndarray
     best_reward: np.ndarray
     cumulative_regret: np.ndarray
     q_true: np.ndarray
+    q_true_average: np.ndarray
     pull_counts: np.ndarray
     trace: RunTrace
     epsilon: np.ndarray | None
@@ -582,20 +692,20 @@ class BanditResult:
 
     @property
     def pull_share_by_rank(self) -> np.ndarray:
-        """Mean share of pulls on the arm ranked r-th by its first-step true value (0 = best)."""
-        order = np.argsort(-self.q_true, axis=1)
+        """Mean share of pulls on the arm ranked r-th by its average true value (0 = best)."""
+        order = np.argsort(-self.q_true_average, axis=1)
         ranked = np.take_along_axis(self.pull_counts, order, axis=1)
         return ranked.mean(axis=0) / self.steps
 
     @property
     def best_arm_found_rate(self) -> float:
-        """Fraction of runs whose most-pulled arm is the optimal one (first-step values)."""
-        return float(np.mean(self.pull_counts.argmax(axis=1) == self.q_true.argmax(axis=1)))
+        """Fraction of runs whose most-pulled arm is the best one (by ``q_true_average``)."""
+        return float(np.mean(self.pull_counts.argmax(axis=1) == self.q_true_average.argmax(axis=1)))
 
     @property
     def never_tried_best_rate(self) -> float:
         """Fraction of runs that never pulled the optimal arm even once."""
-        best = self.q_true.argmax(axis=1)
+        best = self.q_true_average.argmax(axis=1)
         return float(np.mean(self.pull_counts[np.arange(self.runs), best] == 0))
 
 
@@ -617,7 +727,7 @@ def validate_testbed(
 
 
 def draw_problems(
-    arms: int, runs: int, seed: int, q_mean: float = 0.0
+    arms: int, runs: int, seed: int, q_mean: float = 0.0, start_equal: bool = False
 ) -> tuple[np.ndarray, np.random.Generator, np.random.Generator, np.random.Generator]:
     """The true values q* of every run and the three random streams of a simulation.
 
@@ -628,6 +738,8 @@ def draw_problems(
     problem_seed, reward_seed, strategy_seed = np.random.SeedSequence(seed).spawn(3)
     problem_rng = np.random.default_rng(problem_seed)
     q_true = q_mean + problem_rng.standard_normal((runs, arms))
+    if start_equal:
+        q_true[:] = q_mean
     return (
         q_true,
         problem_rng,
@@ -645,33 +757,39 @@ def simulate(
     *,
     q_mean: float = 0.0,
     walk_sd: float = 0.0,
+    start_equal: bool = False,
 ) -> BanditResult:
     """Run ``strategy`` on ``runs`` independent ``arms``-armed bandits for ``steps`` steps.
 
     Vectorised across runs (the only Python loop is over steps). See the module docstring for
-    the testbed, the random streams and tie-breaking.
+    the testbed, the random streams and tie-breaking. Per-step averages are computed in bulk
+    for blocks of steps, so the loop body does only what must happen step by step: choose,
+    pay, learn.
     """
     if not isinstance(strategy, Strategy):
         raise ValueError(f"strategy must be a Strategy such as EpsilonGreedy(), got {strategy!r}")
     validate_testbed(arms, steps, runs, seed, q_mean, walk_sd)
+    check_bool("start_equal", start_equal)
     arms, steps, runs, seed = int(arms), int(steps), int(runs), int(seed)
     q_mean, walk_sd = float(q_mean), float(walk_sd)
 
-    q_true_external, problem_rng, reward_rng, strategy_rng = draw_problems(arms, runs, seed, q_mean)
+    q_true_external, problem_rng, reward_rng, strategy_rng = draw_problems(
+        arms, runs, seed, q_mean, start_equal
+    )
     # Internal arm j of run r is the learner's arm order[r, j]: argmax then breaks ties at random.
     order = problem_rng.permuted(np.tile(np.arange(arms), (runs, 1)), axis=1)
-    q_true = np.take_along_axis(q_true_external, order, axis=1)
+    q_true = np.ascontiguousarray(np.take_along_axis(q_true_external, order, axis=1).T)
     q_true_flat = q_true.reshape(-1)
-    row_offsets = np.arange(runs) * arms
+    columns = np.arange(runs)
 
     state = strategy.new_state(runs, arms, steps)
-    optimal = q_true.argmax(axis=1)
-    best = q_true.max(axis=1).mean()
+    optimal = first_argmax(q_true)
+    q_true_sum = np.zeros_like(q_true) if walk_sd > 0.0 else None
 
     mean_reward = np.empty(steps)
     optimal_count = np.empty(steps)
     chosen_value = np.empty(steps)
-    best_reward = np.full(steps, best)
+    best_reward = np.full(steps, q_true.max(axis=0).mean())
     trace_q_true = np.empty((steps, arms))
     trace_actions = np.empty(steps, dtype=np.intp)
     trace_rewards = np.empty(steps)
@@ -680,39 +798,46 @@ def simulate(
     trace_exploratory = np.empty(steps, dtype=bool)
     trace_details: dict[str, np.ndarray] = {}
 
-    noise = np.empty((0, runs))
-    for t in range(steps):
-        chunk_step = t % _NOISE_CHUNK
-        if chunk_step == 0:
-            noise = reward_rng.standard_normal((min(_NOISE_CHUNK, steps - t), runs))
-        trace_q_before = state.q_estimate[0].copy()
+    for block_start in range(0, steps, _BLOCK_STEPS):
+        block = range(block_start, min(block_start + _BLOCK_STEPS, steps))
+        noise = reward_rng.standard_normal((len(block), runs))
+        values = np.empty((len(block), runs))
+        hits = np.empty((len(block), runs), dtype=bool)
+        for row, t in enumerate(block):
+            q_before = state.q_estimate[:, 0].copy()
+            actions = strategy.select(state, t, strategy_rng)
+            flat_index = actions * runs + columns
+            values[row] = q_true_flat[flat_index]
+            strategy.learn(state, flat_index, values[row] + noise[row])
+            hits[row] = actions == optimal
 
-        actions = strategy.select(state, t, strategy_rng)
-        flat_index = row_offsets + actions
-        values = q_true_flat[flat_index]
-        rewards = values + noise[chunk_step]
-        strategy.learn(state, actions, flat_index, rewards)
+            trace_q_true[t] = q_true[:, 0]
+            trace_actions[t] = actions[0]
+            trace_q[t] = state.q_estimate[:, 0]
+            trace_counts[t] = state.counts[:, 0]
+            trace_exploratory[t] = q_before[actions[0]] < q_before.max()
+            for detail, per_arm in strategy.run_details(state, t).items():
+                trace_details.setdefault(detail, np.empty((steps, arms)))[t] = per_arm
 
-        mean_reward[t] = rewards.mean()
-        chosen_value[t] = values.mean()
-        optimal_count[t] = np.count_nonzero(actions == optimal)
-        trace_q_true[t] = q_true[0]
-        trace_actions[t] = actions[0]
-        trace_rewards[t] = rewards[0]
-        trace_q[t] = state.q_estimate[0]
-        trace_counts[t] = state.counts[0]
-        trace_exploratory[t] = trace_q_before[actions[0]] < trace_q_before.max()
-        for detail, values in strategy.run_details(state).items():
-            trace_details.setdefault(detail, np.empty((steps, arms)))[t] = values
+            if q_true_sum is not None:
+                q_true_sum += q_true
+                q_true += problem_rng.normal(0.0, walk_sd, size=q_true.shape)
+                optimal = first_argmax(q_true)
+                if t + 1 < steps:
+                    best_reward[t + 1] = q_true.max(axis=0).mean()
 
-        if walk_sd > 0.0:
-            q_true += problem_rng.normal(0.0, walk_sd, size=q_true.shape)
-            optimal = q_true.argmax(axis=1)
-            if t + 1 < steps:
-                best_reward[t + 1] = q_true.max(axis=1).mean()
+        chosen_value[block] = values.mean(axis=1)
+        mean_reward[block] = chosen_value[block] + noise.mean(axis=1)
+        optimal_count[block] = np.count_nonzero(hits, axis=1)
+        trace_rewards[block] = values[:, 0] + noise[:, 0]
 
-    pull_counts = np.empty_like(state.counts)
-    np.put_along_axis(pull_counts, order, state.counts, axis=1)
+    pull_counts = np.empty((runs, arms))
+    np.put_along_axis(pull_counts, order, state.counts.T, axis=1)
+    if q_true_sum is None:
+        q_true_average = q_true_external
+    else:
+        q_true_average = np.empty((runs, arms))
+        np.put_along_axis(q_true_average, order, q_true_sum.T / steps, axis=1)
     first_order = order[0]
     trace_external = np.empty_like(first_order)
     trace_external[first_order] = np.arange(arms)
@@ -729,11 +854,13 @@ def simulate(
         seed=seed,
         q_mean=q_mean,
         walk_sd=walk_sd,
+        start_equal=start_equal,
         mean_reward=mean_reward,
         optimal_rate=optimal_count / runs,
         best_reward=best_reward,
         cumulative_regret=np.cumsum(best_reward - chosen_value),
         q_true=q_true_external,
+        q_true_average=q_true_average,
         pull_counts=pull_counts,
         trace=RunTrace(
             q_true=external(trace_q_true),

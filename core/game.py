@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.bandit import (
-    _NOISE_CHUNK,
+    _BLOCK_STEPS,
     UCB,
     EpsilonGreedy,
     Greedy,
@@ -35,8 +35,8 @@ def hidden_bandit(arms: int, pulls: int, seed: int) -> tuple[np.ndarray, np.ndar
     """
     q_true, _, reward_rng, _ = draw_problems(arms, 1, seed)
     chunks = [
-        reward_rng.standard_normal((min(_NOISE_CHUNK, pulls - start), 1))
-        for start in range(0, pulls, _NOISE_CHUNK)
+        reward_rng.standard_normal((min(_BLOCK_STEPS, pulls - start), 1))
+        for start in range(0, pulls, _BLOCK_STEPS)
     ]
     return q_true[0], np.concatenate(chunks)[:, 0]
 

@@ -53,7 +53,7 @@ METHODS: tuple[Method, ...] = (
     Method("UCB", "c", tuple(range(-4, 3)), lambda v: UCB(c=v)),
     Method(
         "optimistic greedy, α = 0.1",
-        "Q₀",
+        "Q₁",
         tuple(range(-2, 3)),
         lambda v: Greedy(initial=v, step_size=0.1),
     ),

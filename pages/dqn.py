@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from ui import charts, routing, sections
 from ui import dqn as dqn_ui
-from ui.chart_cache import altair_chart
+from ui import routing, sections
+from ui.charts import dqn as charts
+from ui.drawing import draw
 
 routing.ensure_router()
 
@@ -99,7 +100,7 @@ if form_error:
 elif submitted and config is not None:
     with sections.readable_errors():
         result = dqn_ui.train_live(config)
-    dqn_ui.add_to_history(config, result.episode_returns, result)
+    dqn_ui.add_to_history(config, result.episode_returns, result.episode_lengths, result)
     st.session_state["dqn_inspect"] = dqn_ui.history()[-1].label
 else:
     st.markdown(
@@ -126,9 +127,9 @@ st.markdown(
 overlay = st.multiselect(
     "Runs to overlay", [r.label for r in runs], key=dqn_ui.overlay_selection_key(runs)
 )
-chosen = [(r.label, r.returns) for r in runs if r.label in overlay]
+chosen = [(r.label, r.lengths, r.lengths) for r in runs if r.label in overlay]
 if chosen:
-    altair_chart(charts.history_chart, chosen)
+    draw(charts.history_chart(chosen))
 st.dataframe(
     pd.DataFrame(
         {

@@ -1,18 +1,41 @@
-"""Welcome: the reinforcement learning loop, the 10-armed bandit, and where to go next."""
+"""Welcome: the reinforcement learning loop, the 10-armed bandit, and the course ahead."""
 
+import math
+
+import numpy as np
 import streamlit as st
 
-from ui import routing, sections
+from core.bandit import draw_problems
+from ui import course, registry, routing, sections
+from ui.charts.testbed import reward_distribution_chart
 from ui.controls import ControlPanel
+from ui.drawing import draw
 
 routing.ensure_router()
 ControlPanel().finish()
+PROBLEM_KEY = "home_problem"
 
 st.title("Exploration vs exploitation")
 st.markdown(
-    "An interactive companion to chapter 2 of Sutton & Barto's *Reinforcement Learning: An "
-    "Introduction*. Move the sliders, watch the curves change, and see for yourself why an "
-    "agent that never explores can get stuck, and how a little exploration pays off."
+    "An interactive course from chapter 2 of Sutton & Barto's *Reinforcement Learning: An "
+    "Introduction* to a Deep Q-Network. Move the sliders, predict before you look, and see for "
+    "yourself why an agent that never explores can get stuck, and how a little exploration "
+    "pays off."
+)
+
+st.header("How this course works")
+st.markdown(
+    f"""
+- The **{len(registry.COURSE)} pages** form one path, numbered in the sidebar. Every page ends
+  with a link to the next one; you can also jump anywhere.
+- On each strategy page you first **predict** what will happen, then see the results, computed
+  live at the settings you choose.
+- Each page ends with a short **check of your understanding**. Answer it and the page counts as
+  done: the sidebar shows how many of the {len(registry.COURSE)} pages you have done.
+- **Try this** boxes suggest experiments; each one opens to an answer computed by running it.
+- Controls live in the **sidebar** (on a phone, open it with the arrow at the top left).
+  Settings are kept in the page's address: copy the link to share exactly what you see.
+"""
 )
 
 st.header("The reinforcement learning loop")
@@ -37,11 +60,12 @@ with right:
     st.graphviz_chart(
         """
 digraph loop {
-  rankdir=LR; bgcolor="transparent";
-  node [shape=box, style="rounded,filled", fillcolor="#eef2ff", fontname="sans-serif", fontsize=18];
-  edge [fontname="sans-serif", fontsize=16];
-  Agent -> Environment [label="action Aₜ"];
-  Environment -> Agent [label="reward Rₜ₊₁, state Sₜ₊₁"];
+  rankdir=LR; bgcolor="transparent"; pad=0.2;
+  node [shape=box, style="rounded,filled", fillcolor="#eef2ff", color="#4c78a8",
+        fontname="sans-serif", fontsize=22, margin="0.3,0.2"];
+  edge [fontname="sans-serif", fontsize=20, color="#374151", fontcolor="#111827"];
+  Agent -> Environment [label="action A"];
+  Environment -> Agent [label="reward R, next state S"];
 }
 """,
         width="stretch",
@@ -58,6 +82,25 @@ reward as you can.
 )
 st.latex(r"q_*(a) = \mathbb{E}[R_t \mid A_t = a]")
 st.latex(r"R_t \sim \mathcal{N}(q_*(A_t), 1)")
+
+problem = st.session_state.get(PROBLEM_KEY, 0)
+q_true = draw_problems(arms=10, runs=1, seed=problem)[0][0]
+draw(reward_distribution_chart(q_true))
+order = np.argsort(-q_true)
+best, second = int(order[0]), int(order[1])
+below = 0.5 * (1 + math.erf((q_true[second] - q_true[best]) / math.sqrt(2)))
+st.markdown(
+    f"This is one bandit problem of the testbed (like the book's Figure 2.1). Its best arm is "
+    f"**arm {best + 1}** (q\\* = {q_true[best]:.2f}), the runner-up arm {second + 1} "
+    f"(q\\* = {q_true[second]:.2f}). One pull is very noisy: a single reward from the best arm "
+    f"is below the runner-up's *average* **{below:.0%}** of the time, so one pull cannot tell "
+    "you which arm is better."
+)
+st.button(
+    "Draw another problem",
+    icon=":material/casino:",
+    on_click=lambda: st.session_state.update({PROBLEM_KEY: problem + 1}),
+)
 st.markdown(
     """
 The agent keeps an **estimate Q(a)** of each arm's value, for example the average reward that
@@ -67,119 +110,61 @@ the central dilemma:
 - **Exploit**: pull the arm that looks best now (the *greedy* action) to collect reward today.
 - **Explore**: pull another arm to improve its estimate, which may find a better arm for later.
 
-You can't do both with one pull. The pages below try four answers on Sutton & Barto's
-*10-armed testbed*: 2000 different bandit problems, each with true values drawn from a normal
-distribution N(0, 1), played for 1000 steps each; the curves show the average over all of them.
+You can't do both with one pull. The strategy pages try different answers on Sutton & Barto's
+*10-armed testbed*: 2000 different bandit problems like the one above, each played for 1000
+steps; the curves show the average over all of them.
 """
 )
 
-st.header("The strategies")
-sections.page_links(
-    [
-        (
-            "pages/naive.py",
-            "1. Naive random",
-            ":material/shuffle:",
-            "Pull arms at random: all exploration, no exploitation. The baseline.",
-        ),
-        (
-            "pages/greedy.py",
-            "2. Greedy",
-            ":material/trending_up:",
-            "Always pull the best-looking arm, and see how often it gets stuck.",
-        ),
-        (
-            "pages/epsilon_greedy.py",
-            "3. ε-greedy",
-            ":material/alt_route:",
-            "Greedy, but explore at random a fraction ε of the time (the book's Figure 2.2).",
-        ),
-        (
-            "pages/decaying_epsilon.py",
-            "4. Decaying ε",
-            ":material/trending_down:",
-            "Explore a lot early, then less and less as the estimates improve.",
-        ),
-    ]
-)
+st.header("The course")
+for section in registry.SECTIONS:
+    st.subheader(section)
+    sections.page_links(registry.section_pages(section))
 
-st.header("Beyond ε")
-sections.page_links(
+course.check_understanding(
+    "home",
     [
-        (
-            "pages/ucb.py",
-            "Upper confidence bound",
-            ":material/expand_less:",
-            "Explore the arms whose value is still most uncertain (Figure 2.4).",
+        course.Question(
+            "After each action, what does the environment give the agent?",
+            (
+                "The best action it could have taken",
+                "A reward and the next state",
+                "Its true values q*(a)",
+            ),
+            1,
+            (
+                "No teacher says which action was best: that is what makes this reinforcement "
+                "learning rather than supervised learning.",
+                "A number saying how good that was, and the situation it now faces.",
+                "The true values stay hidden; the agent only ever sees rewards.",
+            ),
         ),
-        (
-            "pages/gradient.py",
-            "Gradient bandit",
-            ":material/tune:",
-            "Learn preferences instead of values; why a baseline matters (Figure 2.5).",
+        course.Question(
+            "What is the agent trying to maximize?",
+            ("The next reward", "The total reward collected over time", "How many arms it tries"),
+            1,
+            (
+                "Grabbing the best-looking reward now can cost more later, which is exactly why "
+                "exploring can pay.",
+                "The goal is the sum of rewards over the whole run.",
+                "Trying arms is a means to an end, not the goal; it costs reward while it lasts.",
+            ),
         ),
-        (
-            "pages/thompson.py",
-            "Thompson sampling",
-            ":material/psychology:",
-            "Keep a belief about every arm and watch it narrow as you pull.",
+        course.Question(
+            "Why can't the agent just pull the arm with the highest estimate every time?",
+            (
+                "Its estimates are noisy guesses; the arm that looks best may not be",
+                "Pulling the same arm twice is not allowed",
+                "The highest estimate is always wrong",
+            ),
+            0,
+            (
+                "One reward says little (see the chart above), so an arm that looks best after a "
+                "few pulls may be a worse arm that got lucky.",
+                "Repeating an arm is allowed; it is what exploiting means.",
+                "The highest estimate is often right once the estimates are good; the trouble is "
+                "early on, when they are not.",
+            ),
         ),
-    ]
-)
-
-st.header("Explore")
-sections.page_links(
-    [
-        (
-            "pages/lab.py",
-            "Comparison lab",
-            ":material/science:",
-            "Any strategies side by side; one-click presets for Figures 2.2 to 2.5 and a "
-            "drifting world.",
-        ),
-        (
-            "pages/study.py",
-            "Parameter study",
-            ":material/query_stats:",
-            "Figure 2.6: how each method's reward depends on its parameter.",
-        ),
-        (
-            "pages/play.py",
-            "Be the agent",
-            ":material/sports_esports:",
-            "Play a hidden bandit yourself, then meet the agents on the same one.",
-        ),
-    ]
-)
-
-st.header("Deep reinforcement learning")
-st.markdown(
-    "A bandit has one state. Most problems have many, and the agent's actions change which "
-    "state comes next. The last page takes the same ideas (value estimates, ε-greedy "
-    "exploration, learning from rewards) to a problem with a continuous state."
-)
-sections.page_links(
-    [
-        (
-            "pages/dqn.py",
-            "Deep Q-Network",
-            ":material/neurology:",
-            "Train a neural network to balance a pole on a cart, live, and see why experience "
-            "replay and a target network matter.",
-        ),
-    ]
-)
-
-st.header("How to use this app")
-st.markdown(
-    """
-- Every strategy page reads top to bottom: the idea and its rule, results averaged over many
-  runs, a step-by-step look inside one run, and things to try.
-- Controls live in the **sidebar** (on a phone, open it with the arrow at the top left).
-- Settings are kept in the page's address: copy the link to share exactly what you see.
-  Testbed settings (arms, steps, runs, seed) follow you from page to page, so strategies are
-  compared on the same problems.
-- The same **seed** gives every strategy the same bandit problems and the same reward noise, so
-  the differences you see come from the strategies alone.
-"""
+    ],
 )

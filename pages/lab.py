@@ -4,24 +4,38 @@ import streamlit as st
 
 from ui import lab, routing, runners, sections
 from ui.controls import ControlPanel, Testbed
+from ui.course import PageHalted
 
 routing.ensure_router()
 
-TESTBED_KEYS = {"q_mean": 0.0, "drift": False, "steps": 1000, "runs": 2000}
+TESTBED_KEYS = {"q_mean": 0.0, "drift": False, "start_equal": False, "steps": 1000, "runs": 2000}
+TABLE_KEY = "lab_table"
 
 
 def apply_preset() -> None:
-    """Set the testbed controls to what the newly chosen preset needs."""
-    preset = lab.PRESETS[st.session_state["preset"]]
+    """Set the testbed controls and the table to what the newly chosen preset needs."""
+    name = st.session_state["preset"]
+    preset = lab.PRESETS[name]
     for key, default in TESTBED_KEYS.items():
         st.session_state[key] = preset.testbed.get(key, default)
+    st.session_state[TABLE_KEY] = lab.preset_table(name)
+    st.session_state["lab_table_version"] = st.session_state.get("lab_table_version", 0) + 1
+
+
+def apply_edits(editor_key: str) -> None:
+    """Fold the editor's changes into the table and normalise every row."""
+    st.session_state[TABLE_KEY] = lab.apply_edits(
+        st.session_state[TABLE_KEY], st.session_state[editor_key]
+    )
+    st.session_state["lab_table_version"] = st.session_state.get("lab_table_version", 0) + 1
 
 
 st.title("Comparison lab")
 st.markdown(
     "Put any strategies side by side on the same bandit problems. Start from a preset that "
     "reproduces one of the book's figures, then edit the table: change a parameter, add a row, "
-    "or delete one. Every strategy faces the same true values and the same reward noise."
+    "or delete one. Every strategy faces the same true values and the same reward noise. A "
+    "blank cell is a parameter the method does not have; an empty α means sample averages."
 )
 
 panel = ControlPanel()
@@ -37,40 +51,37 @@ preset_name = panel.selectbox(
 testbed: Testbed = panel.testbed(max_steps=10_000, default_q_mean=0.0, drift_switch=True)
 panel.finish()
 
+if TABLE_KEY not in st.session_state:
+    st.session_state[TABLE_KEY] = lab.preset_table(preset_name)
 preset = lab.PRESETS[preset_name]
 st.info(f"**{preset_name}.** {preset.description}", icon=":material/menu_book:")
-table = st.data_editor(
-    lab.preset_table(preset_name),
-    key=f"lab_table_{preset_name}",
+editor_key = f"lab_editor_{st.session_state.get('lab_table_version', 0)}"
+column_config = {
+    lab.METHOD: st.column_config.SelectboxColumn(
+        options=list(lab.STRATEGIES), required=True, help="Which strategy this row runs."
+    )
+}
+for column in lab.columns():
+    if column.switch:
+        column_config[column.symbol] = st.column_config.CheckboxColumn(help=column.help)
+    else:
+        column_config[column.symbol] = st.column_config.NumberColumn(help=column.help)
+st.data_editor(
+    st.session_state[TABLE_KEY],
+    key=editor_key,
     num_rows="dynamic",
     hide_index=True,
     width="stretch",
-    column_config={
-        "Method": st.column_config.SelectboxColumn(
-            options=lab.METHODS, required=True, help=lab.COLUMN_HELP["Method"]
-        ),
-        "ε": st.column_config.NumberColumn(min_value=0.0, max_value=1.0, help=lab.COLUMN_HELP["ε"]),
-        "Q₁ / μ₀": st.column_config.NumberColumn(
-            min_value=-100.0, max_value=100.0, help=lab.COLUMN_HELP["Q₁ / μ₀"]
-        ),
-        "α": st.column_config.NumberColumn(
-            min_value=0.001, max_value=10.0, help=lab.COLUMN_HELP["α"]
-        ),
-        "c": st.column_config.NumberColumn(
-            min_value=0.0, max_value=100.0, help=lab.COLUMN_HELP["c"]
-        ),
-        "Baseline": st.column_config.CheckboxColumn(help=lab.COLUMN_HELP["Baseline"]),
-        "σ₀": st.column_config.NumberColumn(
-            min_value=0.01, max_value=100.0, help=lab.COLUMN_HELP["σ₀"]
-        ),
-    },
+    column_config=column_config,
+    on_change=apply_edits,
+    args=(editor_key,),
 )
-strategies, problems = lab.strategies_from_table(table)
+strategies, problems = lab.strategies_from_table(st.session_state[TABLE_KEY])
 for problem in problems:
     st.warning(f"{problem}. That row is left out.", icon=":material/warning:")
 if not strategies:
     st.info("Add at least one row with a method to compare.", icon=":material/add_row_below:")
-    st.stop()
+    raise PageHalted
 
 results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
 if testbed.walk_sd > 0:
@@ -80,7 +91,7 @@ if testbed.walk_sd > 0:
     )
 else:
     note = None
-sections.results_over_runs(results, note=note)
+sections.results_over_runs(results, note=note, key="lab")
 st.download_button(
     "Download the curves (CSV)",
     data=lab.curves_csv(results),
@@ -98,10 +109,5 @@ sections.takeaways(
         "new reward counts for less; a constant step size keeps tracking the change.",
         "Methods that explore only at the start (optimistic values, a decayed ε) cannot notice "
         "that the best arm has changed.",
-    ],
-    [
-        "Pick *Exercise 2.5* and compare % optimal action after step 5,000.",
-        "In *All methods*, switch on **Nonstationary**: which methods suffer most?",
-        "Add a row *UCB* with c = 0.5 to *Figure 2.4*: is c = 2 the best choice here?",
     ],
 )

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from ui import charts, play, routing, sections
-from ui.chart_cache import altair_chart
+from ui import play, routing, sections
+from ui.charts import game as game_charts
 from ui.controls import ControlPanel
+from ui.drawing import draw
 
 routing.ensure_router()
 
@@ -64,7 +65,7 @@ with st.container(horizontal=True, gap="small"):
 
 if not game.finished:
     if game.actions:
-        altair_chart(charts.tally_chart, counts, averages)
+        draw(game_charts.tally_chart(counts, averages))
     st.caption(
         "Tip: a reward is the arm's true value plus noise with standard deviation 1, so one pull "
         "says little. How many arms will you try before you settle?"
@@ -91,8 +92,8 @@ st.dataframe(
     column_config={"Total reward": st.column_config.NumberColumn(format="%.2f")},
 )
 left, right = st.columns(2)
-altair_chart(charts.tally_chart, counts, averages, q_true, container=left)
-altair_chart(charts.race_chart, game.rewards, rivals, container=right)
+draw(game_charts.tally_chart(counts, averages, q_true), left)
+draw(game_charts.race_chart(game.rewards, rivals), right)
 sections.takeaways(
     [
         "You faced the exploration–exploitation dilemma yourself: every pull spent checking "

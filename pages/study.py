@@ -3,9 +3,10 @@
 import streamlit as st
 
 from core import study
-from ui import charts, routing, runners, sections
-from ui.chart_cache import altair_chart
+from ui import routing, runners, sections
+from ui.charts import study as study_charts
 from ui.controls import ControlPanel
+from ui.drawing import draw
 
 routing.ensure_router()
 
@@ -61,11 +62,10 @@ with sections.readable_errors():
     )
 progress.empty()
 
-altair_chart(charts.study_chart, points, int(steps))
-best = charts.study_frame(points).sort_values("average_reward").groupby("method").tail(1)
+draw(study_charts.study_chart(points, int(steps)))
+best = study_charts.best_settings(points)
 st.dataframe(
-    best[["method", "parameter", "value", "average_reward", "optimal_rate"]]
-    .rename(
+    best[["method", "parameter", "value", "average_reward", "optimal_rate"]].rename(
         columns={
             "method": "Method",
             "parameter": "Parameter",
@@ -73,8 +73,7 @@ st.dataframe(
             "average_reward": "Average reward",
             "optimal_rate": "% optimal action",
         }
-    )
-    .sort_values("Average reward", ascending=False),
+    ),
     hide_index=True,
     column_config={
         "Best value": st.column_config.NumberColumn(format="%.4g"),

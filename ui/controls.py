@@ -35,6 +35,7 @@ class Testbed:
     seed: int = 0
     q_mean: float = 0.0
     walk_sd: float = 0.0
+    start_equal: bool = False
 
 
 def _forget_url_values(keys: list[str]) -> None:
@@ -189,6 +190,7 @@ class ControlPanel:
                 help="Each run draws q*(a) ~ N(mean, 1). The book's Figure 2.5 shifts them to +4.",
             )
         walk_sd = 0.0
+        start_equal = False
         if drift_switch:
             drifting = self.toggle(
                 "Nonstationary (drifting true values)",
@@ -201,6 +203,16 @@ class ControlPanel:
                 ),
             )
             walk_sd = WALK_SD if drifting else 0.0
+            if drifting:
+                start_equal = self.toggle(
+                    "All true values start equal",
+                    "start_equal",
+                    value=False,
+                    help=(
+                        "Exercise 2.5 starts every q*(a) at the same value and lets them drift "
+                        "apart; off, they start from N(mean, 1) as on the stationary testbed."
+                    ),
+                )
         return Testbed(
             arms=int(arms),
             steps=int(steps),
@@ -208,6 +220,7 @@ class ControlPanel:
             seed=int(seed),
             q_mean=float(q_mean),
             walk_sd=walk_sd,
+            start_equal=bool(start_equal),
         )
 
     def seed(self) -> int:

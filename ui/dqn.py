@@ -28,10 +28,10 @@ from core.dqn import (
     train,
 )
 from core.dqn.shipped import SHIPPED_RUN_PATH
-from ui import charts
 from ui.cartpole import episode_gif
-from ui.chart_cache import altair_chart
+from ui.charts import dqn as charts
 from ui.controls import ControlPanel
+from ui.drawing import draw
 
 SHARED_RUNS = 16
 """Finished runs kept in the cache shared by all visitors (a few hundred kB each)."""
@@ -75,6 +75,7 @@ class RunRecord:
     label: str
     config: DQNConfig
     returns: np.ndarray
+    lengths: np.ndarray
     result: TrainingResult | None
     """None when training was interrupted before it finished."""
 
@@ -297,18 +298,21 @@ def history() -> list[RunRecord]:
                 "Run 1: default settings (shipped)",
                 default.config,
                 default.episode_returns,
+                default.episode_lengths,
                 default,
             )
         ]
     return st.session_state["dqn_history"]
 
 
-def add_to_history(config: DQNConfig, returns: np.ndarray, result: TrainingResult | None) -> None:
+def add_to_history(
+    config: DQNConfig, returns: np.ndarray, lengths: np.ndarray, result: TrainingResult | None
+) -> None:
     runs = history()
     number = runs[-1].number + 1 if runs else 1
     status = "" if result is not None else " (stopped)"
     label = f"Run {number}: {describe(config)}{status}"
-    runs.append(RunRecord(number, label, config, returns, result))
+    runs.append(RunRecord(number, label, config, returns, lengths, result))
     del runs[:-HISTORY_RUNS]
 
 
@@ -332,7 +336,9 @@ def recover_interrupted_run() -> str | None:
     partial = st.session_state.pop("dqn_training", None)
     if partial is None or not partial["returns"]:
         return None
-    add_to_history(partial["config"], np.array(partial["returns"]), None)
+    add_to_history(
+        partial["config"], np.array(partial["returns"]), np.array(partial["lengths"]), None
+    )
     return (
         f"Training stopped after {len(partial['returns'])} episodes "
         f"({partial['step']:,} steps). Its curve is kept in the run history."
@@ -352,12 +358,20 @@ def train_live(config: DQNConfig) -> TrainingResult:
     st.button("Stop training", key="dqn_stop", icon=":material/stop:")
     bar = st.progress(0.0, text="Starting…")
     live_chart = st.empty()
-    partial = {"config": config, "returns": [], "epsilons": [], "losses": [], "step": 0}
+    partial = {
+        "config": config,
+        "returns": [],
+        "lengths": [],
+        "epsilons": [],
+        "losses": [],
+        "step": 0,
+    }
     st.session_state["dqn_training"] = partial
     last_draw = [0.0]
 
     def on_progress(update: TrainingProgress) -> None:
         partial["returns"].append(update.episode_return)
+        partial["lengths"].append(update.episode_length)
         partial["epsilons"].append(update.epsilon)
         partial["losses"].append(update.loss)
         partial["step"] = update.step
@@ -378,7 +392,7 @@ def train_live(config: DQNConfig) -> TrainingResult:
                 np.array(partial["epsilons"]),
                 np.array(partial["losses"]),
             )
-            live_chart.altair_chart(charts.learning_curve_chart(frame), width="stretch")
+            draw(charts.learning_curve_chart(frame), live_chart)
 
     result = train(config, progress=on_progress)
     st.session_state.pop("dqn_training", None)
@@ -412,7 +426,10 @@ def show_result(record: RunRecord) -> None:
     result = record.result
     assert result is not None
     frame = charts.training_frame(
-        result.episode_returns, result.episode_epsilons, result.episode_losses
+        result.episode_returns,
+        result.episode_epsilons,
+        result.episode_losses,
+        result.episode_lengths,
     )
     returns = greedy_returns(result, result.config)
     verdict = "solved" if returns.mean() >= result.config.solved_threshold else "not solved"
@@ -427,12 +444,13 @@ def show_result(record: RunRecord) -> None:
     )
     third.metric("Training episodes", f"{result.episodes}", border=True)
     fourth.metric("Training time", f"{result.wall_time:.1f} s", border=True)
-    altair_chart(
-        charts.learning_curve_chart,
-        frame,
-        tuple(result.eval_episodes.tolist()),
-        tuple(result.eval_means.tolist()),
-        result.config.solved_threshold,
+    draw(
+        charts.learning_curve_chart(
+            frame,
+            result.eval_episodes.tolist(),
+            result.eval_means.tolist(),
+            result.config.solved_threshold,
+        )
     )
     left, right = st.columns(2)
     with left:
@@ -442,5 +460,5 @@ def show_result(record: RunRecord) -> None:
             "One greedy episode (real time). The episode ends after 500 steps if the pole never "
             "falls: that is a time limit, not a failure."
         )
-    altair_chart(charts.evaluation_chart, returns, result.config.solved_threshold, container=right)
-    altair_chart(charts.loss_chart, frame)
+    draw(charts.evaluation_chart(returns, result.config.solved_threshold), right)
+    draw(charts.loss_chart(frame))

@@ -7,8 +7,11 @@ import streamlit as st
 from core import bandit
 from ui.controls import Testbed
 
+CACHE_SECONDS = 3600
+"""Cached runs expire after an hour unused, so a long workshop does not hold every run."""
 
-@st.cache_data(max_entries=128, show_spinner=False)
+
+@st.cache_data(max_entries=128, ttl=CACHE_SECONDS, show_spinner=False)
 def _simulate(kind: str, strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
     # Streamlit hashes a dataclass by its fields only, so ``kind`` (the class name) keeps two
     # strategies with equal fields, such as two parameterless ones, from sharing an entry.
@@ -20,6 +23,7 @@ def _simulate(kind: str, strategy: bandit.Strategy, testbed: Testbed) -> bandit.
         seed=testbed.seed,
         q_mean=testbed.q_mean,
         walk_sd=testbed.walk_sd,
+        start_equal=testbed.start_equal,
     )
 
 

@@ -1,10 +1,10 @@
 """The sections every strategy page shares, in the page anatomy's order.
 
 1. :func:`idea`: the idea, the rule as a formula, the rule in plain words.
-2. Controls: :class:`ui.controls.ControlPanel`.
+2. Controls: :class:`ui.controls.ControlPanel`; then the prediction (:mod:`ui.course`).
 3. :func:`results_over_runs`: averages over many runs, with reference lines.
-4. :func:`inside_one_run`: a step slider over one run's table of estimates.
-5. :func:`takeaways`: what to remember and what to try.
+4. :func:`inside_one_run`: one run's table, stepped through with play / pause / ±1.
+5. :func:`takeaways`, then "Try this" and the understanding check (:mod:`ui.course`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.bandit import UCB, BanditResult, GradientBandit, ThompsonSampling
-from ui import charts
-from ui.chart_cache import altair_chart
+from core.bandit import BanditResult
+from ui import registry
+from ui.charts import curves, one_run
+from ui.charts.style import number
+from ui.course import PageHalted
+from ui.drawing import draw, draw_in_columns
 
 FIRST_STEPS_SHOWN = 15
+PLAY_SECONDS_PER_STEP = 0.7
+"""How long each step stays on screen while "Play" steps through a run."""
 
 
 def idea(summary: str, formulas: str | Sequence[str], steps_in_words: Sequence[str]) -> None:
@@ -35,6 +40,16 @@ def idea(summary: str, formulas: str | Sequence[str], steps_in_words: Sequence[s
     st.markdown("\n".join(f"{number}. {step}" for number, step in enumerate(steps_in_words, 1)))
 
 
+def reward_index_note() -> None:
+    """The book's time index, explained once where the formulas first use it."""
+    st.caption(
+        "About the indices: the agent picks A_t at step t, and the reward that answers it is "
+        "R_t on these bandit pages (as in chapter 2 of the book). From chapter 3 on, and on the "
+        "DQN page, the same reward is called R_{t+1}, because it arrives together with the next "
+        "state S_{t+1}. Same reward, two bookkeeping conventions."
+    )
+
+
 @contextmanager
 def readable_errors() -> Iterator[None]:
     """Turn a rejected parameter into a message on the page instead of a traceback."""
@@ -45,173 +60,7 @@ def readable_errors() -> Iterator[None]:
             f"These settings can't be simulated: {error}. Change them in the sidebar.",
             icon=":material/error:",
         )
-        st.stop()
-
-
-def _number(value: float, digits: int = 2) -> str:
-    """Format without a stray minus sign on values that round to zero."""
-    return f"{round(value, digits) + 0.0:.{digits}f}"
-
-
-def _late_window(result: BanditResult) -> slice:
-    """The last tenth of the run (the last 100 of the book's 1000 steps)."""
-    return slice(-max(1, result.steps // 10), None)
-
-
-def summary_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
-    """Final figures per strategy: what the curves end at, and what the whole run cost."""
-    rows = []
-    for result in results:
-        late = _late_window(result)
-        rows.append(
-            {
-                "Strategy": result.strategy.label,
-                "Average reward (last 10% of steps)": float(result.mean_reward[late].mean()),
-                "% optimal action (last 10%)": 100 * float(result.optimal_rate[late].mean()),
-                "Total regret": float(result.cumulative_regret[-1]),
-                "% runs that never tried the best arm": 100 * result.never_tried_best_rate,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def results_over_runs(
-    results: Sequence[BanditResult], *, show_epsilon: bool = False, note: str | None = None
-) -> None:
-    """Average reward, % optimal action, pulls per arm and regret over all runs."""
-    first = results[0]
-    st.header("Results over many runs")
-    st.markdown(
-        f"Every curve is an average over **{first.runs:,} runs**, each a different "
-        f"{first.arms}-armed bandit with true values q*(a) ~ N({first.q_mean:g}, 1). "
-        f"The best any strategy can expect is **{first.best_possible:.2f}** per step "
-        f"(always pulling each run's best arm); random play expects "
-        f"**{_number(float(first.q_true.mean()))}** and finds the best arm 1/k = "
-        f"**{1 / first.arms:.0%}** of the time. Hover over a curve to read its values."
-        + (f" {note}" if note else "")
-    )
-    st.dataframe(
-        summary_frame(results),
-        hide_index=True,
-        column_config={
-            "Average reward (last 10% of steps)": st.column_config.NumberColumn(format="%.2f"),
-            "% optimal action (last 10%)": st.column_config.NumberColumn(format="%.1f%%"),
-            "Total regret": st.column_config.NumberColumn(format="%.0f"),
-            "% runs that never tried the best arm": st.column_config.NumberColumn(format="%.1f%%"),
-        },
-    )
-    left, right = st.columns(2)
-    altair_chart(charts.reward_chart, results, container=left)
-    altair_chart(charts.optimal_chart, results, container=right)
-    left, right = st.columns(2)
-    altair_chart(charts.pull_share_chart, results, container=left)
-    if show_epsilon:
-        altair_chart(charts.epsilon_chart, results, container=right)
-    else:
-        altair_chart(charts.regret_chart, results, container=right)
-    st.caption(
-        "Regret is the reward lost against always pulling the best arm, q*(best) − q*(A_t), "
-        "added up over the steps. A strategy that keeps learning bends its regret curve flat."
-    )
-
-
-def _describe_step(result: BanditResult, step: int) -> str:
-    trace = result.trace
-    index = step - 1
-    arm = int(trace.actions[index])
-    before = trace.q_estimates[index - 1, arm] if index > 0 else None
-    after = trace.q_estimates[index, arm]
-    how = (
-        "**explored**: it was not one of the arms with the highest estimate"
-        if trace.exploratory[index]
-        else "**exploited**: it was (one of) the arms with the highest estimate"
-    )
-    moved = (
-        f"from {before:.2f} to {after:.2f}"
-        if before is not None
-        else f"from its initial value to {after:.2f}"
-    )
-    best = int(trace.q_true[index].argmax())
-    verdict = "the best arm" if arm == best else f"not the best arm (that is arm {best + 1})"
-    return (
-        f"At step {step} the agent pulled **arm {arm + 1}** and {how}. It received a reward of "
-        f"{trace.rewards[index]:.2f}, so its estimate of arm {arm + 1} moved {moved}. "
-        f"Arm {arm + 1} is {verdict}."
-    )
-
-
-def _one_run_charts(result: BanditResult, step: int) -> list[tuple[Callable, tuple]]:
-    """The charts that show one run's table, with each strategy's own view of it."""
-    trace, strategy = result.trace, result.strategy
-    if isinstance(strategy, ThompsonSampling):
-        return [
-            (charts.belief_chart, (trace, step)),
-            (charts.counts_chart, (trace, step)),
-            (charts.belief_width_chart, (trace,)),
-        ]
-    if isinstance(strategy, GradientBandit):
-        return [
-            (charts.probability_chart, (trace, step)),
-            (charts.counts_chart, (trace, step)),
-        ]
-    views = [(charts.estimates_chart, (trace, step)), (charts.counts_chart, (trace, step))]
-    if isinstance(strategy, UCB):
-        views.append((charts.upper_bound_chart, (trace, step, strategy.c)))
-    return views
-
-
-def inside_one_run(results: Sequence[BanditResult], *, key: str = "inspect") -> None:
-    """A step slider over the table of one run: estimates next to true values, and counts."""
-    st.header("Inside one run")
-    st.markdown(
-        "The averages hide what a single agent goes through. Here is run 1: drag the slider "
-        "to see its table of estimates (the *Q-action table*) after any step. Estimates only "
-        "improve for arms that get pulled, which is why a greedy agent can stay stuck."
-    )
-    labels = [result.strategy.label for result in results]
-    chosen = 0
-    if len(results) > 1:
-        chosen = labels.index(
-            st.selectbox("Strategy to inspect", labels, index=len(labels) - 1, key=f"{key}_which")
-        )
-    result = results[chosen]
-    step = st.slider(
-        "Step",
-        min_value=1,
-        max_value=result.steps,
-        value=min(result.steps, 10),
-        key=f"{key}_step_{result.steps}",
-        help="The table after this step's pull and update.",
-    )
-    st.markdown(_describe_step(result, step))
-    left, right = st.columns(2)
-    for column, (builder, args) in zip(
-        [left, right, *st.columns(2)], _one_run_charts(result, step), strict=False
-    ):
-        altair_chart(builder, *args, container=column)
-    explored = int(np.count_nonzero(result.trace.exploratory[:step]))
-    st.caption(
-        f"Up to step {step}, this agent explored on {explored} of {step} steps "
-        f"({explored / step:.0%})."
-    )
-    st.markdown(f"**The first {min(FIRST_STEPS_SHOWN, result.steps)} steps of this run**")
-    st.dataframe(
-        charts.first_steps_frame(result.trace, FIRST_STEPS_SHOWN),
-        hide_index=True,
-        height="content",
-        column_config={
-            name: st.column_config.NumberColumn(format="%.2f")
-            for name in ("Reward", "New estimate Q(a)", "True value q*(a)")
-        },
-    )
-
-
-def takeaways(points: Sequence[str], try_this: Sequence[str]) -> None:
-    """What to remember from the page, and experiments to run with the sidebar."""
-    st.header("Takeaways")
-    st.markdown("\n".join(f"- {point}" for point in points))
-    st.subheader("Try this")
-    st.markdown("\n".join(f"- {prompt}" for prompt in try_this))
+        raise PageHalted from error
 
 
 def run_all(runner: Callable[[], list[BanditResult]]) -> list[BanditResult]:
@@ -220,13 +69,253 @@ def run_all(runner: Callable[[], list[BanditResult]]) -> list[BanditResult]:
         return runner()
 
 
-def page_links(links: Sequence[tuple[str, str, str, str]]) -> None:
-    """A link card per page: (page file, label, icon, one-line description)."""
-    for start in range(0, len(links), 2):
-        # One row of columns per pair, so a phone stacks the cards in reading order.
-        for column, (page, label, icon, description) in zip(
-            st.columns(2), links[start : start + 2], strict=False
-        ):
+def summary_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
+    """Final figures per strategy, the stated goal (total reward) first."""
+    rows = []
+    for result in results:
+        rows.append(
+            {
+                "Strategy": result.strategy.label,
+                "Total reward per run": float(result.mean_reward.sum()),
+                "Average reward, all steps": float(result.mean_reward.mean()),
+                "Average reward, last 10%": curves.late_mean(result.mean_reward),
+                "% optimal action, last 10%": 100 * curves.late_mean(result.optimal_rate),
+                "Total regret": float(result.cumulative_regret[-1]),
+                "% runs that never tried the best arm": 100 * result.never_tried_best_rate,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+SUMMARY_FORMATS = {
+    "Strategy": st.column_config.TextColumn(width="large"),
+    "Total reward per run": st.column_config.NumberColumn(format="%.0f"),
+    "Average reward, all steps": st.column_config.NumberColumn(format="%.2f"),
+    "Average reward, last 10%": st.column_config.NumberColumn(format="%.2f"),
+    "% optimal action, last 10%": st.column_config.NumberColumn(format="%.1f%%"),
+    "Total regret": st.column_config.NumberColumn(format="%.0f"),
+    "% runs that never tried the best arm": st.column_config.NumberColumn(format="%.1f%%"),
+}
+
+
+def _results_intro(first: BanditResult) -> str:
+    if first.walk_sd > 0:
+        best = (
+            f"The true values drift, so the best any strategy can expect changes over time: "
+            f"from **{number(first.best_reward[0])}** per step at the start to "
+            f"**{number(first.best_reward[-1])}** at the end (always pulling each run's best "
+            "arm of the moment)"
+        )
+    else:
+        best = (
+            f"The best any strategy can expect is **{number(first.best_possible)}** per step "
+            "(always pulling each run's best arm)"
+        )
+    return (
+        f"Every curve is an average over **{first.runs:,} runs**, each a different "
+        f"{first.arms}-armed bandit with true values q*(a) ~ N({first.q_mean:g}, 1). {best}; "
+        f"random play expects **{number(float(first.q_true.mean()))}** and finds the best arm "
+        f"1/k = **{1 / first.arms:.0%}** of the time. Hover over a curve to read its values."
+    )
+
+
+def regret_growth(result: BanditResult) -> float:
+    """Regret added per step over the last tenth of the run: flat for a learner that stops
+    losing, the same as mid-run for one that keeps paying for exploration (linear regret)."""
+    regret = result.cumulative_regret
+    window = max(1, result.steps // 10)
+    return float((regret[-1] - regret[-window - 1]) / window) if result.steps > window else 0.0
+
+
+def results_over_runs(
+    results: Sequence[BanditResult],
+    *,
+    show_epsilon: bool = False,
+    note: str | None = None,
+    slots: tuple[int, ...] | None = None,
+    feedback: Callable[[], None] | None = None,
+    key: str = "results",
+) -> None:
+    """Average reward, % optimal action, pulls per arm and regret over all runs.
+
+    ``slots`` pins each strategy's colour (see :func:`ui.charts.style.series_color`);
+    ``feedback`` draws how the learner's prediction compares, right under the introduction.
+    """
+    first = results[0]
+    st.header("Results over many runs")
+    st.markdown(_results_intro(first) + (f" {note}" if note else ""))
+    if feedback is not None:
+        feedback()
+    st.dataframe(summary_frame(results), hide_index=True, column_config=SUMMARY_FORMATS)
+    draw_in_columns([curves.reward_chart(results, slots), curves.optimal_chart(results, slots)])
+    left, right = st.columns(2)
+    draw(curves.pull_share_chart(results, slots), left)
+    with right:
+        if show_epsilon:
+            draw(curves.epsilon_chart(results, slots))
+        else:
+            _regret(results, slots, key)
+    if show_epsilon:
+        _regret(results, slots, key)
+
+
+def _regret(results: Sequence[BanditResult], slots: tuple[int, ...] | None, key: str) -> None:
+    log_x = st.toggle(
+        "Log scale for steps",
+        key=f"{key}_regret_log",
+        help="On a log step axis, regret that grows like log t becomes a straight line.",
+    )
+    draw(curves.regret_chart(results, slots, log_x))
+    growth = "; ".join(f"{result.strategy.label} {regret_growth(result):.3f}" for result in results)
+    st.caption(
+        "Regret is the reward lost against always pulling the best arm, q*(best) − q*(A_t), "
+        "added up over the steps. A strategy that keeps exploring at a fixed rate (ε-greedy "
+        "with ε > 0), or that is stuck on a worse arm, loses about the same amount every step "
+        "forever: its regret grows in a straight line (linear regret). Methods whose "
+        "exploration fades as they grow sure, such as UCB and Thompson sampling, lose less and "
+        "less: their regret grows only like the logarithm of the number of steps, which is "
+        f"why they exist. Regret added per step over the last 10% of these runs: {growth}."
+    )
+
+
+def _describe_step(result: BanditResult, step: int) -> str:
+    trace, strategy = result.trace, type(result.strategy)
+    index = step - 1
+    arm = int(trace.actions[index])
+    before = trace.q_estimates[index - 1, arm] if index > 0 else None
+    after = trace.q_estimates[index, arm]
+    why = strategy.choice_words[int(trace.exploratory[index])]
+    moved = (
+        f"from {before:.2f} to {after:.2f}"
+        if before is not None
+        else f"from its starting value to {after:.2f}"
+    )
+    others = "" if strategy.estimate_is_value else " (every other arm's moved the other way)"
+    best = int(trace.q_true[index].argmax())
+    verdict = "the best arm" if arm == best else f"not the best arm (that is arm {best + 1})"
+    return (
+        f"At step {step} the agent pulled **arm {arm + 1}**: *{why}*. It received a reward of "
+        f"{trace.rewards[index]:.2f}, so its {strategy.estimate_name} of arm {arm + 1} moved "
+        f"{moved}{others}. Arm {arm + 1} is {verdict}."
+    )
+
+
+def _step_key(key: str, result: BanditResult) -> str:
+    return f"{key}_step_{result.steps}"
+
+
+def _move_step(step_key: str, delta: int, last: int) -> None:
+    st.session_state[step_key] = int(np.clip(st.session_state.get(step_key, 1) + delta, 1, last))
+
+
+def _toggle_play(play_key: str) -> None:
+    st.session_state[play_key] = not st.session_state.get(play_key, False)
+
+
+def _step_view(result: BanditResult, key: str, timed: bool) -> None:
+    """The step controls and everything that depends on the step alone (a fragment's body).
+
+    ``timed`` says whether this fragment was set up to rerun on a timer; when Play or Pause
+    changes that, the whole page reruns once to set the fragment up again.
+    """
+    step_key, play_key = _step_key(key, result), f"{key}_playing"
+    playing = st.session_state.get(play_key, False)
+    if playing != timed:
+        st.rerun(scope="app")
+    if playing:
+        _move_step(step_key, +1, result.steps)
+        if st.session_state[step_key] >= result.steps:
+            st.session_state[play_key] = False
+    st.session_state.setdefault(step_key, min(result.steps, 10))
+    back, play, forward = st.columns([1, 2, 1], vertical_alignment="bottom")
+    back.button(
+        "−1",
+        key=f"{key}_back",
+        on_click=_move_step,
+        args=(step_key, -1, result.steps),
+        help="One step back",
+        width="stretch",
+    )
+    play.button(
+        "Pause" if playing else "Play",
+        key=f"{key}_play",
+        on_click=_toggle_play,
+        args=(play_key,),
+        icon=":material/pause:" if playing else ":material/play_arrow:",
+        help="Step through the run, one step every "
+        f"{PLAY_SECONDS_PER_STEP:g} s (only this section updates)",
+        width="stretch",
+    )
+    forward.button(
+        "+1",
+        key=f"{key}_forward",
+        on_click=_move_step,
+        args=(step_key, +1, result.steps),
+        help="One step forward",
+        width="stretch",
+    )
+    step = st.slider(
+        "Step",
+        min_value=1,
+        max_value=result.steps,
+        key=step_key,
+        help="The table after this step's pull and update.",
+    )
+    st.markdown(_describe_step(result, step))
+    draw_in_columns(one_run.figures(result.trace, step, type(result.strategy)))
+    other_word = type(result.strategy).choice_words[1]
+    others = int(np.count_nonzero(result.trace.exploratory[:step]))
+    st.caption(
+        f"Up to step {step}, {others} of {step} pulls ({others / step:.0%}) went to an arm "
+        f"other than the one with the highest {type(result.strategy).estimate_name} "
+        f"(*{other_word}*)."
+    )
+
+
+def inside_one_run(results: Sequence[BanditResult], *, key: str = "inspect") -> None:
+    """One run's table after any step: step through it with play / pause / −1 / +1.
+
+    The step view is a fragment: a step change reruns only that section, not the page.
+    """
+    st.header("Inside one run")
+    st.markdown(
+        "The averages hide what a single agent goes through. Here is run 1: step through it to "
+        "see its table after any step. Estimates only improve for arms that get pulled, which "
+        "is why a greedy agent can stay stuck."
+    )
+    labels = [result.strategy.label for result in results]
+    chosen = 0
+    if len(results) > 1:
+        chosen = labels.index(
+            st.selectbox("Strategy to inspect", labels, index=len(labels) - 1, key=f"{key}_which")
+        )
+    result = results[chosen]
+    playing = st.session_state.get(f"{key}_playing", False)
+    timer = PLAY_SECONDS_PER_STEP if playing else None
+    st.fragment(_step_view, run_every=timer)(result, key, playing)
+    strategy = type(result.strategy)
+    st.markdown(f"**The first {min(FIRST_STEPS_SHOWN, result.steps)} steps of this run**")
+    st.dataframe(
+        one_run.first_steps_frame(result.trace, FIRST_STEPS_SHOWN, strategy),
+        hide_index=True,
+        height="content",
+        column_config={
+            name: st.column_config.NumberColumn(format="%.2f")
+            for name in ("Reward", f"New {strategy.estimate_name}", "True value q*(a)")
+        },
+    )
+
+
+def takeaways(points: Sequence[str]) -> None:
+    """What to remember from the page."""
+    st.header("Takeaways")
+    st.markdown("\n".join(f"- {point}" for point in points))
+
+
+def page_links(specs: Sequence[registry.PageSpec]) -> None:
+    """A link card per page, two per row (a phone stacks them in reading order)."""
+    for start in range(0, len(specs), 2):
+        for column, spec in zip(st.columns(2), specs[start : start + 2], strict=False):
             with column.container(border=True):
-                st.page_link(page, label=f"**{label}**", icon=icon)
-                st.caption(description)
+                st.page_link(spec.path, label=f"**{spec.nav_title}**", icon=spec.icon)
+                st.caption(spec.blurb)

@@ -1,0 +1,15 @@
+"""Page-wide style that Streamlit's theme cannot express, applied once by the router."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGE_CSS = (
+    # Wide formulas scroll sideways on a phone instead of being cut off.
+    ".katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }"
+    "@media (max-width: 640px) { .katex-display { font-size: 0.85em; } }"
+)
+
+
+def apply_page_style() -> None:
+    st.html(f"<style>{PAGE_CSS}</style>")
