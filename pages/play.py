@@ -3,12 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from ui import play, routing, sections
+from core.game import BanditGame
+from ui import course, play, routing, sections
 from ui.charts import game as game_charts
 from ui.controls import ControlPanel
 from ui.drawing import draw
 
 routing.ensure_router()
+PAGE = "play"
 
 st.title("Be the agent")
 st.markdown(
@@ -31,7 +33,7 @@ seed = panel.number_input(
     help="Each number is a different hidden bandit; share the link to challenge a friend.",
 )
 pulls = panel.select_slider(
-    "Pulls", "pulls", options=(10, 20, 30, 50, 100), value=20, help="How many pulls you get."
+    "Pulls", "pulls", options=play.PULL_CHOICES, value=20, help="How many pulls you get."
 )
 panel.button(
     "New game", "new_game", on_click=play.new_game, args=("game",), icon=":material/casino:"
@@ -40,12 +42,9 @@ panel.button("Replay this game", "replay", on_click=play.replay, icon=":material
 panel.finish()
 
 game = play.current_game(int(seed), int(pulls))
+if game.pulls != int(pulls):
+    play.confirm_discard(game, int(pulls), "pulls")
 counts, averages = game.tally()
-left, middle, right = st.columns(3)
-left.metric("Pulls left", game.pulls_left, border=True)
-middle.metric("Your total reward", f"{game.total:.2f}", border=True)
-if game.actions:
-    right.metric(f"Last pull: arm {game.actions[-1] + 1}", f"{game.rewards[-1]:+.2f}", border=True)
 
 st.subheader("Pull an arm")
 with st.container(horizontal=True, gap="small"):
@@ -62,6 +61,16 @@ with st.container(horizontal=True, gap="small"):
                 else "Not tried yet"
             ),
         )
+with st.container(horizontal=True, gap="small"):
+    st.metric("Pulls left", game.pulls_left, border=True, width="stretch")
+    st.metric("Your total reward", f"{game.total:.2f}", border=True, width="stretch")
+    if game.actions:
+        st.metric(
+            f"Last pull: arm {game.actions[-1] + 1}",
+            f"{game.rewards[-1]:+.2f}",
+            border=True,
+            width="stretch",
+        )
 
 if not game.finished:
     if game.actions:
@@ -70,42 +79,109 @@ if not game.finished:
         "Tip: a reward is the arm's true value plus noise with standard deviation 1, so one pull "
         "says little. How many arms will you try before you settle?"
     )
-    st.stop()
+else:
+    q_true = game.reveal()
+    rivals = game.rival_rewards()
+    best_arm = int(np.argmax(q_true))
+    st.header("The reveal")
+    totals = {"You": game.total} | {name: float(rewards.sum()) for name, rewards in rivals.items()}
+    ranking = sorted(totals, key=totals.get, reverse=True)
+    place = ranking.index("You") + 1
+    st.success(
+        f"You collected **{game.total:.2f}** in {game.pulls} pulls and finished **#{place} of "
+        f"{len(ranking)}**. Always pulling the best arm (arm {best_arm + 1}, true value "
+        f"{q_true[best_arm]:.2f}) expects {game.best_expected_total:.2f}; you pulled it "
+        f"{int(counts[best_arm])} times.",
+        icon=":material/emoji_events:",
+    )
+    st.dataframe(
+        {"Player": ranking, "Total reward": [totals[name] for name in ranking]},
+        hide_index=True,
+        column_config={"Total reward": st.column_config.NumberColumn(format="%.2f")},
+    )
+    left, right = st.columns(2)
+    draw(game_charts.tally_chart(counts, averages, q_true), left)
+    draw(game_charts.race_chart(game.rewards, rivals), right)
+    sections.takeaways(
+        [
+            "You faced the exploration–exploitation dilemma yourself: every pull spent checking "
+            "another arm was a pull not spent on the best-looking one.",
+            "With few pulls, exploiting early pays; with many, exploring first pays off later.",
+            "The agents saw exactly the rewards you would have seen had you pulled the same "
+            "arms, so the comparison is fair pull by pull.",
+        ]
+    )
 
-q_true = game.reveal()
-rivals = game.rival_rewards()
-best_arm = int(np.argmax(q_true))
-st.header("The reveal")
-totals = {"You": game.total} | {name: float(rewards.sum()) for name, rewards in rivals.items()}
-ranking = sorted(totals, key=totals.get, reverse=True)
-place = ranking.index("You") + 1
-st.success(
-    f"You collected **{game.total:.2f}** in {game.pulls} pulls and finished **#{place} of "
-    f"{len(ranking)}**. Always pulling the best arm (arm {best_arm + 1}, true value "
-    f"{q_true[best_arm]:.2f}) expects {game.best_expected_total:.2f}; you pulled it "
-    f"{int(counts[best_arm])} times.",
-    icon=":material/emoji_events:",
-)
-st.dataframe(
-    {"Player": ranking, "Total reward": [totals[name] for name in ranking]},
-    hide_index=True,
-    column_config={"Total reward": st.column_config.NumberColumn(format="%.2f")},
-)
-left, right = st.columns(2)
-draw(game_charts.tally_chart(counts, averages, q_true), left)
-draw(game_charts.race_chart(game.rewards, rivals), right)
-sections.takeaways(
+
+def rivals_line(length: int) -> str:
+    totals = BanditGame(seed=int(seed), pulls=length).rival_rewards()
+    return ", ".join(f"{name} {rewards.sum():.1f}" for name, rewards in totals.items())
+
+
+def longer_game_answer() -> str:
+    long_game = BanditGame(seed=int(seed), pulls=100)
+    per_pull_best = long_game.best_expected_total / 100
+    return (
+        f"On game {int(seed)}, the agents collect with 20 pulls: {rivals_line(20)}; with 100 "
+        f"pulls: {rivals_line(100)}. The best arm pays {per_pull_best:.2f} per pull on average, "
+        "so with 100 pulls a few exploring pulls early cost little and finding the best arm "
+        "pays for itself many times over."
+    )
+
+
+def replay_answer() -> str:
+    return (
+        f"On game {int(seed)} with {int(pulls)} pulls, always pulling the best arm expects "
+        f"**{game.best_expected_total:.2f}**; the agents collected {rivals_line(int(pulls))}. "
+        "Knowing the true values, you can pull the best arm every time and beat them: that is "
+        "no longer a fair contest, because the agents must learn what you already know."
+    )
+
+
+course.try_this(
+    PAGE,
     [
-        "You faced the exploration–exploitation dilemma yourself: every pull spent checking "
-        "another arm was a pull not spent on the best-looking one.",
-        "With few pulls, exploiting early pays; with many, exploring first pays off later.",
-        "The agents saw exactly the rewards you would have seen had you pulled the same arms, "
-        "so the comparison is fair pull by pull.",
+        course.TryThis(
+            "Play again with 100 pulls: do you explore more, and does it pay?", longer_game_answer
+        ),
+        course.TryThis(
+            "Press **Replay this game** and try to beat UCB now that you know the true values. "
+            "Is that still a fair contest?",
+            replay_answer,
+        ),
     ],
+)
+course.check_understanding(
+    PAGE,
     [
-        "Play again with 100 pulls: do you explore more, and does it pay?",
-        "Press **Replay this game** and try to beat UCB now that you know the true values. "
-        "Is that still a fair contest?",
-        "Send the link to a friend: the game number in it gives them the same bandit.",
+        course.Question(
+            "With only 10 pulls, why can exploiting early be the better plan?",
+            (
+                "There are few pulls left to profit from anything exploring teaches you",
+                "Exploring is never useful",
+                "The best arm is always the first one you try",
+            ),
+            0,
+            (
+                "Right: exploring is an investment that pays off over the pulls that follow.",
+                "With many pulls, exploring first usually pays off.",
+                "The first arm is the best only by luck, 1 time in 10.",
+            ),
+        ),
+        course.Question(
+            "Why is comparing your total with the agents' a fair contest?",
+            (
+                "They faced the same hidden bandit and the same reward draws, pull by pull",
+                "They got the same number of pulls, nothing else is shared",
+                "They saw your choices and copied them",
+            ),
+            0,
+            (
+                "Right: had they pulled the arm you pulled at a step, they would have received "
+                "exactly your reward.",
+                "They share more than that: the same true values and the same noise.",
+                "They play on their own; only the bandit and the noise are shared.",
+            ),
+        ),
     ],
 )

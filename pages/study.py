@@ -3,12 +3,13 @@
 import streamlit as st
 
 from core import study
-from ui import routing, runners, sections
+from ui import course, routing, runners, sections
 from ui.charts import study as study_charts
 from ui.controls import ControlPanel
 from ui.drawing import draw
 
 routing.ensure_router()
+PAGE = "study"
 
 st.title("Parameter study")
 st.markdown(
@@ -81,17 +82,112 @@ st.dataframe(
         "% optimal action": st.column_config.NumberColumn(format="percent"),
     },
 )
+best_method = best.iloc[0]
 sections.takeaways(
     [
         "Every method does best at an intermediate value of its parameter: an inverted U.",
-        "On this testbed UCB does best overall, but all four methods reach a similar level at "
-        "their best settings, and all are fairly insensitive within a factor of 2 to 4 of it.",
+        f"At these settings {best_method['method']} does best overall "
+        f"({best_method['average_reward']:.2f} at {best_method['parameter']} = "
+        f"{best_method['value']:.4g}); the others' best settings reach "
+        + ", ".join(
+            f"{row.average_reward:.2f} ({row.method})" for row in best.iloc[1:].itertuples()
+        )
+        + ". All are fairly insensitive within a factor of 2 or so of their best value.",
         "A parameter study answers *how well can this method do*, and *how much does it matter "
         "that I tune it*: a flat curve means a robust method.",
-    ],
+    ]
+)
+
+
+def study_at(step_count: int, methods=study.METHODS):
+    return study.parameter_study(
+        runs=int(runs),
+        steps=step_count,
+        seed=int(seed),
+        methods=methods,
+        run=runners.simulate_testbed_call,
+    )
+
+
+def describe_best(points) -> str:
+    return "; ".join(
+        f"{row.method} {row.average_reward:.2f} at {row.parameter} = {row.value:.4g}"
+        for row in study_charts.best_settings(points).itertuples()
+    )
+
+
+def short_answer() -> str:
+    return (
+        f"Best value of each method over the first 100 steps: {describe_best(study_at(100))}. "
+        f"Over {int(steps):,} steps: {describe_best(points)}. In 100 steps, the pulls spent "
+        "trying every arm (optimistic values: each one is tried until its estimate falls; UCB: "
+        "every untried arm first) are a large part of the run, so both score lower than after "
+        "a long run, where that early exploration has long paid for itself."
+    )
+
+
+def long_answer() -> str:
+    epsilon_method = study.METHODS[:1]
+    now = study_charts.best_settings(study_at(int(steps), epsilon_method)).iloc[0]
+    longer = study_charts.best_settings(study_at(2000, epsilon_method)).iloc[0]
+    moved = (
+        "smaller"
+        if longer["value"] < now["value"]
+        else "larger"
+        if longer["value"] > now["value"]
+        else "the same"
+    )
+    return (
+        f"Over {int(steps):,} steps the best ε is **{now['value']:.4g}**; over 2,000 steps it is "
+        f"**{longer['value']:.4g}** ({moved}). The longer the run, the more the early cost of "
+        "learning slowly is outweighed by wasting fewer pulls later, which favours a smaller ε."
+    )
+
+
+course.try_this(
+    PAGE,
     [
-        "Lower **Steps per run** to 100: which methods suffer, and why do optimistic values "
-        "and UCB pay for their early exploration?",
-        "Raise **Steps per run** to 2000: does the best ε move to smaller values?",
+        course.TryThis(
+            "Lower **Steps per run** to 100: which methods suffer, and why do optimistic values "
+            "and UCB pay for their early exploration?",
+            short_answer,
+        ),
+        course.TryThis(
+            "Raise **Steps per run** to 2000: does the best ε move to smaller values?", long_answer
+        ),
+    ],
+)
+course.check_understanding(
+    PAGE,
+    [
+        course.Question(
+            "Why does every curve rise and then fall?",
+            (
+                "Too little exploration and too much both cost reward",
+                "Larger parameters always mean more exploration, which always helps",
+                "It is noise from too few runs",
+            ),
+            0,
+            (
+                "Right: the best setting balances finding the best arm against using it.",
+                "Exploration helps only up to a point; past it, pulls are wasted on known-bad "
+                "arms.",
+                "2000 runs per point make the shape far larger than the noise.",
+            ),
+        ),
+        course.Question(
+            "A method's curve is flat around its peak. What does that tell you?",
+            (
+                "It works well over a wide range of its parameter: it is robust",
+                "Its parameter has no effect at all",
+                "It is the best method",
+            ),
+            0,
+            (
+                "Right: you do not need to tune it precisely.",
+                "Flat near the peak, but every curve falls off far enough from it.",
+                "Flatness is about sensitivity, not about how high the curve is.",
+            ),
+        ),
     ],
 )
