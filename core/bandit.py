@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 import numpy as np
 
-from core.validation import check_bool, check_int, check_number
+from core.validation import MAX_SEED, check_bool, check_int, check_number
 
 MAX_ARMS = 100
 MAX_STEPS = 100_000
@@ -716,7 +716,7 @@ def validate_testbed(
     check_int("arms", arms, 2, MAX_ARMS)
     check_int("steps", steps, 1, MAX_STEPS)
     check_int("runs", runs, 1, MAX_RUNS)
-    check_int("seed", seed, 0, 2**32 - 1)
+    check_int("seed", seed, 0, MAX_SEED)
     check_number("q_mean", q_mean, -100.0, 100.0)
     check_number("walk_sd", walk_sd, 0.0, 10.0)
     if runs * steps > MAX_RUN_STEPS:

@@ -21,7 +21,7 @@ from core.bandit import (
     draw_problems,
     simulate,
 )
-from core.validation import check_int
+from core.validation import MAX_SEED, check_int
 
 MAX_PULLS = 500
 RIVALS: tuple[Strategy, ...] = (Greedy(), EpsilonGreedy(epsilon=0.1), UCB(c=2.0))
@@ -56,7 +56,7 @@ class BanditGame:
     rewards: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        check_int("seed", self.seed, 0, 2**32 - 1)
+        check_int("seed", self.seed, 0, MAX_SEED)
         check_int("arms", self.arms, 2, 100)
         check_int("pulls", self.pulls, 1, MAX_PULLS)
         self._q_true, self._noise = hidden_bandit(self.arms, self.pulls, self.seed)

@@ -10,6 +10,10 @@ from __future__ import annotations
 import math
 import numbers
 
+MAX_SEED = 2**32 - 1
+"""Largest seed anywhere in the app: numpy's SeedSequence and every seed control accept 0 to
+this (the widgets' number inputs hold it exactly)."""
+
 
 def check_number(
     name: str, value: object, low: float, high: float, *, low_open: bool = False

@@ -15,6 +15,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.state import get_session_state
 
+from core.validation import MAX_SEED
+
 RESERVED_URL_KEYS = frozenset({"embed", "embed_options"})
 """Query parameters Streamlit itself reads; never reported or removed."""
 
@@ -230,7 +232,7 @@ class ControlPanel:
                 "Random seed",
                 "seed",
                 min_value=0,
-                max_value=2**31 - 1,
+                max_value=MAX_SEED,
                 value=0,
                 step=1,
                 help="The same seed gives the same problems and rewards to every strategy.",

@@ -102,15 +102,23 @@ class DQNAgent:
         rng: numpy generator for exploration coin flips and random actions.
         obs_dim: length of an observation vector.
         n_actions: number of discrete actions.
+        generator: torch generator for the network's initial weights (see ``network``).
     """
 
     def __init__(
-        self, config: DQNConfig, rng: np.random.Generator, obs_dim: int = 4, n_actions: int = 2
+        self,
+        config: DQNConfig,
+        rng: np.random.Generator,
+        obs_dim: int = 4,
+        n_actions: int = 2,
+        generator: torch.Generator | None = None,
     ) -> None:
         self.config = config
         self.rng = rng
         self.n_actions = n_actions
-        self.online = QNetwork(obs_dim, n_actions, config.hidden_width, config.hidden_depth)
+        self.online = QNetwork(
+            obs_dim, n_actions, config.hidden_width, config.hidden_depth, generator
+        )
         self.target: QNetwork | None = None
         if config.use_target_network:
             self.target = copy.deepcopy(self.online)
@@ -128,24 +136,31 @@ class DQNAgent:
         q = self.online(torch.from_numpy(obs).unsqueeze(0))
         return int(q.argmax())
 
+    @torch.no_grad()
+    def targets(self, batch: Transitions) -> torch.Tensor:
+        """The Bellman targets y of a batch, as this agent's switches define them.
+
+        Without a target network the bootstrap comes from the online network itself; with
+        Double DQN the online network picks the next action and the bootstrap network values
+        it (with no target network both roles fall to the online network).
+        """
+        next_obs = torch.from_numpy(batch.next_obs)
+        bootstrap_net = self.target if self.target is not None else self.online
+        target_q = bootstrap_net(next_obs)
+        if self.config.double_dqn:
+            online_q = target_q if self.target is None else self.online(next_obs)
+            next_values = next_state_values(target_q, online_q)
+        else:
+            next_values = next_state_values(target_q)
+        rewards = torch.from_numpy(batch.rewards)
+        terminated = torch.from_numpy(batch.terminated)
+        return bellman_targets(rewards, next_values, terminated, self.config.gamma)
+
     def learn(self, batch: Transitions) -> float:
         """One gradient step on a batch of transitions; returns the Huber loss before it."""
         obs = torch.from_numpy(batch.obs)
         actions = torch.from_numpy(batch.actions)
-        rewards = torch.from_numpy(batch.rewards)
-        next_obs = torch.from_numpy(batch.next_obs)
-        terminated = torch.from_numpy(batch.terminated)
-
-        with torch.no_grad():
-            bootstrap_net = self.target if self.target is not None else self.online
-            target_q = bootstrap_net(next_obs)
-            if self.config.double_dqn:
-                online_q = target_q if self.target is None else self.online(next_obs)
-                next_values = next_state_values(target_q, online_q)
-            else:
-                next_values = next_state_values(target_q)
-            y = bellman_targets(rewards, next_values, terminated, self.config.gamma)
-
+        y = self.targets(batch)
         q = self.online(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
         loss = nn.functional.smooth_l1_loss(q, y)
         self.optimizer.zero_grad(set_to_none=True)

@@ -1,9 +1,11 @@
 """Every hyperparameter of a DQN run, in one frozen, validated dataclass.
 
 Style
-    As in CleanRL, all knobs live in one place at the top. Each field carries a one-line
-    comment: what it does, and why the default was chosen. ``DQNConfig()`` is exactly the
-    default run the page shows.
+    As in CleanRL, all knobs live in one place at the top. Each field says, once, what it does
+    and why the default was chosen (its ``help``); a field a learner may change also names its
+    control (``label``, ``group``, the choices or bounds, and the key that keeps it in the
+    page's URL). The page's form is generated from these fields, so the words live here only.
+    ``DQNConfig()`` is exactly the default run the page shows.
 
 Validation
     ``__post_init__`` checks every field. A wrong type, NaN or infinity, a value out of range,
@@ -17,13 +19,16 @@ Units
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from core.validation import check_bool, check_int, check_number
+from core.validation import MAX_SEED, check_bool, check_int, check_number
 
 REWARD_SCHEMES = ("gymnasium", "sutton_barto")
 """``gymnasium``: +1 per step. ``sutton_barto``: 0 per step, -1 on failure."""
+
+SOLVED_THRESHOLD = 475.0
+"""Gymnasium's bar for CartPole-v1 (there: a mean over 100 consecutive episodes)."""
 
 MAX_ENV_STEPS = 2_000_000
 """Largest training budget: far beyond what CartPole needs, still minutes, not hours."""
@@ -32,58 +37,224 @@ MAX_BUFFER_SIZE = 2_000_000
 """Largest replay buffer: 2M transitions of CartPole are about 90 MB of numpy arrays."""
 
 
+def knob(
+    default: Any,
+    help: str,
+    *,
+    label: str | None = None,
+    group: str | None = None,
+    url: str | None = None,
+    choices: tuple | dict | None = None,
+    bounds: tuple[float, float, float] | None = None,
+) -> Any:
+    """A config field with its one-line reason (``help``) and, for a learner's control, its
+    ``label``, form ``group``, ``url`` key and either ``choices`` (a tuple, or a dict from value
+    to display text) or ``bounds`` (min, max, step)."""
+    metadata = {"help": help, "label": label, "group": group, "url": url}
+    metadata |= {"choices": choices, "bounds": bounds}
+    return field(default=default, metadata=metadata)
+
+
 @dataclass(frozen=True)
 class DQNConfig:
     """Hyperparameters of one DQN training run on CartPole-v1 (the page's defaults).
 
     The defaults solve CartPole-v1 (greedy mean return >= 475 over 20 episodes) for each of
-    the seeds 0-7 within 25,000-40,000 env steps (about 5-8 s on an idle 2-core CPU); see
-    ``bench/dqn.py``. A seed that does not solve spends the 50,000-step budget (about 10 s).
+    the seeds 0-7 within 25,000-40,000 env steps (about 5-8 s of one idle CPU core); see
+    ``python -m bench --only dqn``. A seed that does not solve spends the 50,000-step budget.
     """
 
     # --- Run ---
-    seed: int = 0  # seeds torch, numpy and the environment: same config, same run
-    reward_scheme: str = "gymnasium"  # "gymnasium" (+1 per step) or "sutton_barto" (-1 on failure)
-    max_env_steps: int = 50_000  # step budget, ends with the episode crossing it: ~15 s at most
-    max_episodes: int = 2_000  # episode budget: rarely binding, a guard for ablation runs
+    max_env_steps: int = knob(
+        50_000,
+        "Training stops here, or earlier once a greedy check scores 475 or more.",
+        label="Budget (environment steps)",
+        group="Training",
+        url="budget",
+        choices=(1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000),
+    )
+    seed: int = knob(
+        0,
+        "Seeds the network's initial weights, exploration, replay sampling and the "
+        "environment: same settings and seed, same run.",
+        label="Seed",
+        group="Training",
+        url="dqn_seed",
+        bounds=(0, 9_999, 1),
+    )
+    reward_scheme: str = knob(
+        "gymnasium",
+        "Same goal, different signal: the reward structure changes how fast DQN learns. "
+        "Greedy evaluation always counts steps balanced (+1 per step).",
+        label="Reward scheme",
+        group="Training",
+        url="reward",
+        choices={
+            "gymnasium": "+1 per step (Gymnasium)",
+            "sutton_barto": "−1 on failure, else 0 (Sutton & Barto)",
+        },
+    )
+    max_episodes: int = knob(
+        2_000, "Episode budget: rarely binding, a guard for ablation runs that stay short."
+    )
+
+    # --- The three ingredients ---
+    use_replay: bool = knob(
+        True,
+        "On: learn from random samples of past transitions. Off: from the latest consecutive "
+        "transitions only (same batch size and cadence), so only the correlation changes.",
+        label="Experience replay",
+        group="Ingredients",
+        url="replay",
+    )
+    use_target_network: bool = knob(
+        True,
+        "On: bootstrap from a copy of the network synced every few hundred steps, which holds "
+        "the target still. Off: from the network being trained.",
+        label="Target network",
+        group="Ingredients",
+        url="target_net",
+    )
+    double_dqn: bool = knob(
+        True,
+        "Pick the next action with the online network, value it with the target network: "
+        "less overestimation, fewer collapses (van Hasselt et al., 2016).",
+        label="Double DQN",
+        group="Ingredients",
+        url="double",
+    )
 
     # --- Q-network ---
-    hidden_width: int = 128  # units per hidden layer: plenty for 4 inputs, cheap on one CPU core
-    hidden_depth: int = 2  # hidden layers: the usual 2-layer MLP of DQN tutorials for CartPole
+    hidden_width: int = knob(
+        128,
+        "Units per hidden layer: plenty for 4 inputs, cheap on one CPU core.",
+        label="Hidden units per layer",
+        group="Network and learning",
+        url="width",
+        choices=(16, 32, 64, 128, 256),
+    )
+    hidden_depth: int = knob(
+        2,
+        "Hidden layers: the usual 2-layer MLP of DQN tutorials for CartPole.",
+        label="Hidden layers",
+        group="Network and learning",
+        url="layers",
+        bounds=(1, 3, 1),
+    )
 
     # --- Learning ---
-    learning_rate: float = 2e-3  # Adam step: 8/8 seeds solve by 40k steps; 2.5e-3 stalled 1 of 8
-    gamma: float = 0.99  # discount: a horizon of ~100 steps is enough to see a pole falling
-    batch_size: int = 128  # transitions per gradient step: 2x the data of 64 at ~1.1x the CPU cost
-    train_frequency: int = 8  # env steps per learning phase: each transition replayed ~16 times
-    gradient_steps: int = 1  # gradient steps per learning phase: one, to keep steps cheap
-    max_grad_norm: float = 10.0  # gradient norm clip: stops rare huge TD errors wrecking the net
-    double_dqn: bool = True  # Double DQN target: less overestimation, fewer collapses
+    learning_rate: float = knob(
+        2e-3,
+        "Adam's step size: 8 of 8 seeds solve by 40k steps; 2.5e-3 stalled 1 of 8.",
+        label="Learning rate",
+        group="Network and learning",
+        url="lr",
+        choices=(1e-4, 3e-4, 1e-3, 2e-3, 5e-3, 1e-2),
+    )
+    gamma: float = knob(
+        0.99,
+        "Discount: how much future reward counts. γ = 0.99 weighs about the next 100 steps, "
+        "enough to see a pole falling.",
+        label="Discount γ",
+        group="Network and learning",
+        url="gamma",
+        choices=(0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+    )
+    batch_size: int = knob(
+        128,
+        "Transitions per gradient step: 2x the data of 64 at about 1.1x the CPU cost.",
+        label="Batch size",
+        group="Network and learning",
+        url="batch",
+        choices=(16, 32, 64, 128, 256),
+    )
+    train_frequency: int = knob(
+        8,
+        "Environment steps per learning phase: each transition is replayed about 16 times.",
+        label="Learn every (steps)",
+        group="Network and learning",
+        url="train_every",
+        choices=(1, 2, 4, 8, 16),
+    )
+    gradient_steps: int = knob(1, "Gradient steps per learning phase: one keeps steps cheap.")
+    max_grad_norm: float = knob(
+        10.0, "Gradient norm clip: stops a rare huge TD error from wrecking the network."
+    )
 
     # --- Replay buffer ---
-    use_replay: bool = True  # off: learn from the latest transition only (batch of 1)
-    buffer_size: int = 50_000  # transitions kept: holds the whole run, so nothing useful is lost
-    learning_starts: int = 1_000  # random-policy warm-up steps before the first gradient step
+    buffer_size: int = knob(
+        50_000,
+        "How many past transitions are kept to sample from: the default holds the whole run.",
+        label="Replay buffer size",
+        group="Network and learning",
+        url="buffer",
+        choices=(1_000, 5_000, 10_000, 50_000, 100_000),
+    )
+    learning_starts: int = knob(
+        1_000,
+        "Warm-up: environment steps of exploration before the first gradient step, so the "
+        "first batches are not all from one episode.",
+        label="Warm-up (steps)",
+        group="Network and learning",
+        url="warmup",
+        choices=(0, 500, 1_000, 2_000, 5_000),
+    )
 
     # --- Target network ---
-    use_target_network: bool = True  # off: bootstrap from the online network itself
-    target_update_period: int = 200  # env steps between target syncs: 500 was slower, 100 unstable
-    target_tau: float = 1.0  # 1.0 copies the online net (hard update); below 1, a soft update
+    target_update_period: int = knob(
+        200,
+        "Environment steps between target syncs: 500 was slower, 100 unstable.",
+        label="Target sync every (steps)",
+        group="Network and learning",
+        url="target_every",
+        choices=(10, 50, 100, 200, 500, 1_000, 2_000),
+    )
+    target_tau: float = knob(
+        1.0, "1.0 copies the online network (a hard update); below 1, a soft update."
+    )
 
     # --- Exploration (epsilon-greedy, linear decay) ---
-    epsilon_start: float = 1.0  # start fully random: the untrained net knows nothing
-    epsilon_end: float = 0.05  # keep 5% random actions so the buffer keeps seeing recoveries
-    epsilon_decay_steps: int = 10_000  # env steps from start to end: 1/5 of the budget
+    epsilon_start: float = knob(
+        1.0,
+        "ε at the first step: fully random, since the untrained network knows nothing.",
+        label="ε at the start",
+        group="Exploration",
+        url="eps_start",
+        bounds=(0.1, 1.0, 0.05),
+    )
+    epsilon_end: float = knob(
+        0.05,
+        "ε's floor: 5% random actions keep the buffer seeing recoveries from bad states.",
+        label="ε at the end",
+        group="Exploration",
+        url="eps_end",
+        bounds=(0.0, 0.2, 0.01),
+    )
+    epsilon_decay_steps: int = knob(
+        10_000,
+        "Environment steps over which ε falls in a straight line from its start to its end "
+        "(a linear schedule, unlike the exponential default of the decaying-ε page).",
+        label="ε decay (steps)",
+        group="Exploration",
+        url="eps_decay",
+        choices=(1_000, 2_000, 5_000, 10_000, 20_000, 50_000),
+    )
 
     # --- Solved check (greedy evaluation during training) ---
-    eval_every_episodes: int = 5  # episodes between greedy checks once training looks good
-    eval_min_recent_length: float = 150.0  # check only when the last 20 episodes average this long
-    eval_episodes: int = 10  # greedy episodes per check: 10 is a fair test, and takes milliseconds
-    solved_threshold: float = 475.0  # greedy mean return that counts as solved (Gymnasium's bar)
-    stop_when_solved: bool = True  # stop and keep the policy once solved: avoids later collapse
+    eval_every_episodes: int = knob(5, "Episodes between greedy checks once training looks good.")
+    eval_min_recent_length: float = knob(
+        150.0, "Check only when the last 20 training episodes average at least this long."
+    )
+    eval_episodes: int = knob(10, "Greedy episodes per check: a fair test that takes milliseconds.")
+    solved_threshold: float = knob(
+        SOLVED_THRESHOLD, "Greedy mean return that counts as solved (Gymnasium's bar)."
+    )
+    stop_when_solved: bool = knob(
+        True, "Stop and keep the policy once solved: avoids the collapse that can follow."
+    )
 
     def __post_init__(self) -> None:
-        check_int("seed", self.seed, 0, 2**32 - 1)
+        check_int("seed", self.seed, 0, MAX_SEED)
         if not isinstance(self.reward_scheme, str) or self.reward_scheme not in REWARD_SCHEMES:
             raise ValueError(
                 f"reward_scheme must be one of {', '.join(REWARD_SCHEMES)}, "
@@ -105,7 +276,7 @@ class DQNConfig:
 
         check_bool("use_replay", self.use_replay)
         check_int("buffer_size", self.buffer_size, 1, MAX_BUFFER_SIZE)
-        if self.use_replay and self.batch_size > self.buffer_size:
+        if self.batch_size > self.buffer_size:
             raise ValueError(
                 f"batch_size must be at most buffer_size ({self.buffer_size:,}), "
                 f"got {self.batch_size!r}"
@@ -143,3 +314,13 @@ class DQNConfig:
         if unknown:
             raise ValueError(f"unknown DQNConfig fields: {', '.join(unknown)}")
         return cls(**values)
+
+    @property
+    def warm_up_covers_budget(self) -> bool:
+        """True when the budget ends before (or right as) learning would start."""
+        return self.max_env_steps <= self.learning_starts
+
+
+def controls() -> list[Any]:
+    """The fields a learner can change (those with a ``label``), in declaration order."""
+    return [f for f in fields(DQNConfig) if f.metadata.get("label")]

@@ -8,12 +8,19 @@ Greedy evaluation
     so one batched forward pass serves all of them.
 
 Traces
-    :func:`greedy_episode_states` and :func:`random_episode_states` return the state vectors
-    (cart position, cart velocity, pole angle, pole angular velocity) of one episode, enough to
-    draw an animation without pygame.
+    :func:`greedy_episode` returns the states of one greedy episode with the network's Q-values
+    in every state; :func:`greedy_episode_states` and :func:`random_episode_states` return the
+    state vectors (cart position, cart velocity, pole angle, pole angular velocity) alone,
+    enough to draw an animation without pygame.
+
+What the network learned
+    :func:`value_map` asks the network about a grid of pole angles and angular velocities
+    (cart at rest in the middle), the two inputs that matter most for balancing.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import gymnasium as gym
 import numpy as np
@@ -21,11 +28,17 @@ import torch
 from torch import nn
 
 from core.dqn.config import REWARD_SCHEMES
-from core.validation import check_int
+from core.validation import MAX_SEED, check_int
 
 ENV_ID = "CartPole-v1"
 MAX_EPISODE_STEPS = 500
 """CartPole-v1's time limit: an episode is truncated (not terminated) after 500 steps."""
+EVAL_EPISODES = 20
+"""Greedy episodes of the evaluation a finished run is judged by (the page and the bench)."""
+EVAL_SEED = 10_000
+"""First seed of those episodes: far from training's seeds, the same for every run."""
+FAIL_ANGLE = 12 * 2 * np.pi / 360
+"""The pole falls (the episode terminates) beyond 12 degrees."""
 
 
 def make_env(reward_scheme: str = "gymnasium") -> gym.Env:
@@ -43,13 +56,16 @@ def make_env(reward_scheme: str = "gymnasium") -> gym.Env:
 
 def _check_episodes(episodes: object, seed: object, max_steps: object) -> None:
     check_int("episodes", episodes, 1, 10_000)
-    check_int("seed", seed, 0, 2**32 - 1)
+    check_int("seed", seed, 0, MAX_SEED)
     check_int("max_steps", max_steps, 1, MAX_EPISODE_STEPS)
 
 
 @torch.no_grad()
 def evaluate(
-    policy: nn.Module, episodes: int = 20, seed: int = 10_000, max_steps: int = MAX_EPISODE_STEPS
+    policy: nn.Module,
+    episodes: int = EVAL_EPISODES,
+    seed: int = EVAL_SEED,
+    max_steps: int = MAX_EPISODE_STEPS,
 ) -> np.ndarray:
     """Greedy returns of ``policy`` on ``episodes`` CartPole-v1 episodes seeded seed + i.
 
@@ -107,6 +123,47 @@ def greedy_episode_states(
         )
     finally:
         policy.train(was_training)
+
+
+@dataclass(frozen=True)
+class EpisodeTrace:
+    """One greedy episode: ``states`` (steps + 1, 4) and the Q-values in each (steps + 1, 2)."""
+
+    states: np.ndarray
+    q_values: np.ndarray
+
+
+@torch.no_grad()
+def greedy_episode(
+    policy: nn.Module, seed: int = 0, max_steps: int = MAX_EPISODE_STEPS
+) -> EpisodeTrace:
+    """One greedy episode of ``policy`` with its Q(s, left) and Q(s, right) in every state."""
+    states = greedy_episode_states(policy, seed, max_steps)
+    was_training = policy.training
+    policy.eval()
+    try:
+        q_values = policy(torch.from_numpy(states)).numpy()
+    finally:
+        policy.train(was_training)
+    return EpisodeTrace(states=states, q_values=q_values.astype(np.float64))
+
+
+@torch.no_grad()
+def value_map(policy: nn.Module, angles: np.ndarray, angular_velocities: np.ndarray) -> np.ndarray:
+    """Q-values over a grid of pole angles x angular velocities, cart at rest at the centre.
+
+    Returns an array (len(angular_velocities), len(angles), 2) of Q(s, left), Q(s, right).
+    """
+    angle, velocity = np.meshgrid(angles, angular_velocities)
+    states = np.zeros((*angle.shape, 4), dtype=np.float32)
+    states[..., 2], states[..., 3] = angle, velocity
+    was_training = policy.training
+    policy.eval()
+    try:
+        q_values = policy(torch.from_numpy(states.reshape(-1, 4))).numpy()
+    finally:
+        policy.train(was_training)
+    return q_values.reshape(*angle.shape, -1).astype(np.float64)
 
 
 def random_episode_states(seed: int = 0, max_steps: int = MAX_EPISODE_STEPS) -> np.ndarray:

@@ -10,10 +10,17 @@ Output
 
 Shape
     ``hidden_depth`` hidden layers of ``hidden_width`` ReLU units, then a linear output layer.
-    PyTorch's default initialisation; the run's seed fixes it.
+
+Initialisation
+    PyTorch's default for linear layers (weights Kaiming-uniform with a = sqrt(5), biases
+    uniform in +-1/sqrt(fan_in)), drawn from a ``torch.Generator`` that the caller seeds. Not
+    from torch's global generator: a web server trains for many visitors at once, and seeding a
+    process-wide generator per run would let concurrent runs disturb each other.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -27,10 +34,16 @@ class QNetwork(nn.Module):
         n_actions: number of discrete actions (2 for CartPole).
         hidden_width: units in each hidden layer.
         hidden_depth: number of hidden layers (at least 1).
+        generator: draws the initial weights; None keeps torch's global generator's draw.
     """
 
     def __init__(
-        self, obs_dim: int = 4, n_actions: int = 2, hidden_width: int = 128, hidden_depth: int = 2
+        self,
+        obs_dim: int = 4,
+        n_actions: int = 2,
+        hidden_width: int = 128,
+        hidden_depth: int = 2,
+        generator: torch.Generator | None = None,
     ) -> None:
         super().__init__()
         self.obs_dim = obs_dim
@@ -44,6 +57,17 @@ class QNetwork(nn.Module):
             width_in = hidden_width
         layers.append(nn.Linear(width_in, n_actions))
         self.layers = nn.Sequential(*layers)
+        if generator is not None:
+            self.reset_parameters(generator)
+
+    @torch.no_grad()
+    def reset_parameters(self, generator: torch.Generator) -> None:
+        """PyTorch's default linear-layer initialisation, drawn from ``generator``."""
+        for layer in self.layers:
+            if isinstance(layer, nn.Linear):
+                nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+                bound = 1.0 / math.sqrt(layer.in_features)
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         """Action values for a batch of observations: (batch, obs_dim) -> (batch, n_actions)."""

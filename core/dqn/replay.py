@@ -84,11 +84,16 @@ class ReplayBuffer:
         idx = rng.integers(0, self.size, size=batch_size)
         return self.at(idx)
 
-    def latest(self) -> Transitions:
-        """The most recently written transition, as a batch of one."""
+    def latest(self, count: int = 1) -> Transitions:
+        """The ``count`` most recently written transitions, oldest first: consecutive steps.
+
+        This is what learning without experience replay sees: the same amount of data per
+        gradient step as a replayed batch, but strongly correlated.
+        """
         if self.size == 0:
             raise ValueError("the replay buffer is empty")
-        return self.at(np.array([(self.position - 1) % self.capacity]))
+        count = min(count, self.size)
+        return self.at((self.position - count + np.arange(count)) % self.capacity)
 
     def at(self, idx: np.ndarray) -> Transitions:
         """The transitions in slots ``idx`` (copies, safe to keep)."""

@@ -17,9 +17,10 @@ import torch
 
 from core.dqn.config import DQNConfig
 from core.dqn.network import QNetwork
+from core.dqn.replay import Transitions
 from core.dqn.training import TrainingResult
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _ARRAYS = (
     "episode_returns",
@@ -33,12 +34,14 @@ _ARRAYS = (
 _SCALARS = (
     "total_steps",
     "wall_time",
+    "cpu_time",
     "solved",
     "solved_at_step",
     "solved_at_episode",
     "stopped",
     "policy_step",
     "policy_eval_mean",
+    "ended_by",
 )
 
 
@@ -54,6 +57,10 @@ def save_run(result: TrainingResult, path: str | os.PathLike) -> None:
         "state_dict": {k: v.detach().cpu().clone() for k, v in policy.state_dict().items()},
         "arrays": {name: torch.from_numpy(np.array(getattr(result, name))) for name in _ARRAYS},
         "scalars": {name: getattr(result, name) for name in _SCALARS},
+        "replay_sample": {
+            name: torch.from_numpy(np.array(values))
+            for name, values in result.replay_sample._asdict().items()
+        },
     }
     torch.save(payload, path)
 
@@ -75,4 +82,7 @@ def load_run(path: str | os.PathLike) -> TrainingResult:
         policy=policy,
         **{name: payload["arrays"][name].numpy() for name in _ARRAYS},
         **scalars,
+        replay_sample=Transitions(
+            **{name: tensor.numpy() for name, tensor in payload["replay_sample"].items()}
+        ),
     )

@@ -7,8 +7,10 @@ Loop
     batches, and every ``target_update_period`` steps update the target network.
 
 Ablations
-    ``use_replay=False``: no memory; every step after the warm-up is one gradient step on the
-    latest transition only (a batch of 1), as in plain online Q-learning.
+    Each switch changes one thing and keeps the rest, so a comparison is fair.
+    ``use_replay=False``: batches are the most recent ``batch_size`` consecutive transitions
+    instead of a random sample of the buffer; batch size, cadence and budget stay the same,
+    so only the correlation of the samples (and the reuse of old data) changes.
     ``use_target_network=False``: targets bootstrap from the online network itself.
     ``double_dqn`` and ``reward_scheme`` switch the target rule and the reward.
 
@@ -20,10 +22,17 @@ Solved check
     with ``stop_when_solved``, training stops. Otherwise the best-evaluated policy is returned
     (the final policy is evaluated too), so a late collapse does not ruin the result.
 
+How a run ends
+    ``ended_by`` says why: "solved", "budget" (env steps spent), "episode cap"
+    (``max_episodes`` reached first) or "stopped" (``should_stop``).
+
 Reproducibility
-    ``seed`` seeds torch (network initialisation), a numpy generator (exploration, replay
-    sampling, evaluation seeds) and the environment (first reset and action space). Torch runs
-    on one thread during training: fastest for a network this small, and deterministic.
+    ``seed`` feeds one ``SeedSequence`` that seeds a local torch generator (the network's
+    initial weights), a numpy generator (exploration, replay sampling, evaluation seeds) and the
+    environment (first reset and action space). Nothing process-wide is seeded or changed, so
+    runs in parallel threads or processes cannot disturb each other. The caller chooses the
+    number of torch threads once per process: one is fastest for a network this small (the
+    training workers and the benchmark set it).
 """
 
 from __future__ import annotations
@@ -41,10 +50,13 @@ from core.dqn.agent import DQNAgent, linear_epsilon
 from core.dqn.config import DQNConfig
 from core.dqn.evaluation import evaluate, make_env
 from core.dqn.network import QNetwork
-from core.dqn.replay import ReplayBuffer
+from core.dqn.replay import ReplayBuffer, Transitions
 
 RECENT_EPISODES = 20
 """Window of the moving average of training returns (and lengths) reported during training."""
+
+REPLAY_SAMPLE_SIZE = 8
+"""Transitions kept with a result to show what one learning batch looks like."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +94,16 @@ class TrainingResult:
     eval_means: np.ndarray  # float64 (evaluations,): mean greedy return of that check
     total_steps: int  # env steps taken
     wall_time: float  # seconds spent in train()
+    cpu_time: float  # CPU seconds of the training process in train(): unlike wall time, not
+    # inflated by other work on a busy machine
     solved: bool  # a greedy check reached solved_threshold
     solved_at_step: int | None  # env step of the first solved check
     solved_at_episode: int | None  # episodes finished at the first solved check
     stopped: bool  # should_stop() ended the run early
     policy_step: int  # env step at which the returned policy was taken
     policy_eval_mean: float  # its greedy evaluation mean (nan if never evaluated)
+    ended_by: str  # "solved", "budget", "episode cap" or "stopped"
+    replay_sample: Transitions  # a few transitions as the learner saw them at the end
 
     @property
     def episodes(self) -> int:
@@ -114,39 +130,18 @@ def train(
     config = DQNConfig() if config is None else config
     if not isinstance(config, DQNConfig):
         raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        return _train(config, progress, should_stop)
-    finally:
-        torch.set_num_threads(threads)
-
-
-def _train(
-    config: DQNConfig,
-    progress: Callable[[TrainingProgress], None] | None,
-    should_stop: Callable[[], bool] | None,
-) -> TrainingResult:
-    start = time.perf_counter()
-    torch.manual_seed(config.seed)
-    agent_seed, eval_seed = np.random.SeedSequence(config.seed).spawn(2)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    agent_seed, eval_seed, network_seed = np.random.SeedSequence(config.seed).spawn(3)
     rng = np.random.default_rng(agent_seed)
     eval_rng = np.random.default_rng(eval_seed)
+    generator = torch.Generator().manual_seed(int(network_seed.generate_state(1)[0]))
     env = make_env(config.reward_scheme)
     env.action_space.seed(config.seed)
     obs_dim = env.observation_space.shape[0]
-    agent = DQNAgent(config, rng, obs_dim, int(env.action_space.n))
+    agent = DQNAgent(config, rng, obs_dim, int(env.action_space.n), generator)
 
-    if config.use_replay:
-        buffer = ReplayBuffer(config.buffer_size, obs_dim)
-        batch_size, train_frequency, gradient_steps = (
-            config.batch_size,
-            config.train_frequency,
-            config.gradient_steps,
-        )
-    else:  # no memory: one step on the latest transition, every step
-        buffer = ReplayBuffer(1, obs_dim)
-        batch_size, train_frequency, gradient_steps = 1, 1, 1
+    # Without replay the buffer only has to hold the latest batch of consecutive transitions.
+    buffer = ReplayBuffer(config.buffer_size if config.use_replay else config.batch_size, obs_dim)
 
     returns: list[float] = []
     lengths: list[int] = []
@@ -191,12 +186,12 @@ def _train(
                 obs = next_obs
 
                 if step > config.learning_starts:
-                    if step % train_frequency == 0:
-                        for _ in range(gradient_steps):
+                    if step % config.train_frequency == 0:
+                        for _ in range(config.gradient_steps):
                             batch = (
-                                buffer.sample(batch_size, rng)
+                                buffer.sample(config.batch_size, rng)
                                 if config.use_replay
-                                else buffer.latest()
+                                else buffer.latest(config.batch_size)
                             )
                             loss_sum += agent.learn(batch)
                             loss_count += 1
@@ -256,6 +251,20 @@ def _train(
     policy.load_state_dict(policy_state if policy_state is not None else agent.online.state_dict())
     policy.requires_grad_(False)
     policy.eval()
+    if solved and config.stop_when_solved:
+        ended_by = "solved"
+    elif stopped:
+        ended_by = "stopped"
+    elif step < config.max_env_steps:
+        ended_by = "episode cap"
+    else:
+        ended_by = "budget"
+    sample_rng = np.random.default_rng(eval_seed.spawn(1)[0])
+    replay_sample = (
+        buffer.sample(REPLAY_SAMPLE_SIZE, sample_rng)
+        if config.use_replay
+        else buffer.latest(REPLAY_SAMPLE_SIZE)
+    )
 
     return TrainingResult(
         config=config,
@@ -269,10 +278,13 @@ def _train(
         eval_means=np.asarray(eval_means, dtype=np.float64),
         total_steps=step,
         wall_time=time.perf_counter() - start,
+        cpu_time=time.process_time() - cpu_start,
         solved=solved,
         solved_at_step=solved_at_step,
         solved_at_episode=solved_at_episode,
         stopped=stopped,
         policy_step=policy_step,
         policy_eval_mean=float(policy_mean),
+        ended_by=ended_by,
+        replay_sample=replay_sample,
     )

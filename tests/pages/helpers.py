@@ -1,4 +1,4 @@
-"""Open pages through the entrypoint and read what their charts draw."""
+"""Open pages through the entrypoint as a learner would, and read what their charts draw."""
 
 from __future__ import annotations
 
@@ -11,32 +11,57 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-TIMEOUT = 60
+TIMEOUT = 120
+SKIP_PREDICTION = "Skip, just show me"
+SMALL = {"runs": "100", "steps": "300"}
+"""A testbed small enough that a page runs in a blink; page tests check that the page draws
+what core returns, and tests/core checks the book's figures at full size."""
 
 
-def open_page(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
-    """Run the app, then switch to ``page`` with ``query`` in the URL, as a visitor would."""
+def open_page(
+    page: str, query: dict[str, str | list[str]] | None = None, *, reveal: bool = True
+) -> AppTest:
+    """Run the app, switch to ``page`` with ``query`` in the URL, and (unless ``reveal`` is
+    False) skip the prediction so the results show."""
     at = AppTest.from_file(ENTRYPOINT, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.switch_page(page)
-    return at.run()
+    at.run()
+    if reveal:
+        skip_prediction(at)
+    return at
+
+
+def skip_prediction(at: AppTest) -> AppTest:
+    """Press "Skip, just show me" if the page is asking for a prediction."""
+    for button in at.button:
+        if button.label == SKIP_PREDICTION:
+            button.click().run()
+            break
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
 
 
 @dataclass
 class DrawnChart:
-    """One chart as sent to the browser: its Vega-Lite spec and its datasets as frames."""
+    """One chart as sent to the browser: its Vega-Lite spec, datasets as frames, alt text."""
 
     spec: dict
-    frames: list[pd.DataFrame]
+    frames: dict[str, pd.DataFrame]
+    alt: str
 
     @property
     def frame(self) -> pd.DataFrame:
         """The main dataset (the largest one)."""
-        return max(self.frames, key=len)
+        return max(self.frames.values(), key=len)
 
     def frames_with(self, column: str) -> list[pd.DataFrame]:
-        return [frame for frame in self.frames if column in frame.columns]
+        return [frame for frame in self.frames.values() if column in frame.columns]
 
 
 def _title(spec: dict) -> str:
@@ -48,11 +73,11 @@ def charts_by_title(at: AppTest) -> dict[str, DrawnChart]:
     drawn = {}
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
-        frames = [
-            dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        frames = {
+            dataset.name: dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
             for dataset in element.proto.datasets
-        ]
-        drawn[_title(spec)] = DrawnChart(spec=spec, frames=frames)
+        }
+        drawn[_title(spec)] = DrawnChart(spec=spec, frames=frames, alt=element.proto.alt)
     return drawn
 
 
@@ -60,3 +85,11 @@ def chart_titled(at: AppTest, title: str) -> DrawnChart:
     charts = charts_by_title(at)
     assert title in charts, f"no chart titled {title!r}; charts: {sorted(charts)}"
     return charts[title]
+
+
+def text_of(at: AppTest) -> str:
+    """Everything the page says in markdown, captions and alerts, as one string."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for kind in ("info", "success", "warning", "error"):
+        parts += [element.value for element in getattr(at, kind)]
+    return "\n".join(parts)

@@ -277,3 +277,84 @@ def history_chart(
         f"Line chart of {len(runs)} runs' {y_title.lower()} against environment steps: {endings}."
     )
     return Figure(_history_template(labels, y_title), {"history": frame}, text)
+
+
+ANGLE_LIMIT_DEGREES = 12.0
+VELOCITY_LIMIT = 2.0
+"""Pole angular velocities (rad/s) shown on the value map: the range a balancing pole visits."""
+MAP_POINTS = 31
+ARROW_EVERY = 3
+"""Every third grid point carries an arrow for the greedy action."""
+
+
+def value_map_frame(
+    q_values: np.ndarray, angles: np.ndarray, velocities: np.ndarray
+) -> pd.DataFrame:
+    """One row per grid point: angle (degrees), angular velocity, V = max Q, greedy action."""
+    angle, velocity = np.meshgrid(np.degrees(angles), velocities)
+    greedy = q_values.argmax(axis=-1)
+    rows, columns = np.indices(angle.shape)
+    return pd.DataFrame(
+        {
+            "angle": angle.ravel(),
+            "velocity": velocity.ravel(),
+            "value": q_values.max(axis=-1).ravel(),
+            "q_left": q_values[..., 0].ravel(),
+            "q_right": q_values[..., 1].ravel(),
+            "action": np.where(greedy.ravel() == 1, "→", "←"),
+            "arrow": ((rows % ARROW_EVERY == 0) & (columns % ARROW_EVERY == 0)).ravel(),
+        }
+    )
+
+
+@template
+def _value_map_template() -> alt.LayerChart:
+    angle = alt.X("angle:Q", title="Pole angle (degrees, + leans right)")
+    velocity = alt.Y("velocity:Q", title="Pole angular velocity (rad/s, + falling right)")
+    tooltip = [
+        alt.Tooltip("angle:Q", title="Angle (°)", format=".1f"),
+        alt.Tooltip("velocity:Q", title="Angular velocity", format=".2f"),
+        alt.Tooltip("q_left:Q", title="Q(s, push left)", format=".1f"),
+        alt.Tooltip("q_right:Q", title="Q(s, push right)", format=".1f"),
+    ]
+    cells = (
+        alt.Chart(data("grid"))
+        .mark_rect()
+        .encode(
+            x=angle.bin(maxbins=MAP_POINTS),
+            y=velocity.bin(maxbins=MAP_POINTS),
+            color=alt.Color("value:Q", title="max Q", scale=alt.Scale(scheme="blues")).legend(
+                orient="bottom"
+            ),
+            tooltip=tooltip,
+        )
+    )
+    arrows = (
+        alt.Chart(data("grid"))
+        .transform_filter(alt.datum.arrow)
+        .mark_text(fontSize=13, fontWeight="bold", color="#111827")
+        .encode(x="angle:Q", y="velocity:Q", text="action:N", tooltip=tooltip)
+    )
+    return titled(
+        alt.layer(cells, arrows),
+        "What the network learned: a value map",
+        "shade: max Q (the state's value) · arrows: the greedy push · cart at rest at the centre",
+        height=360,
+    )
+
+
+def value_map_chart(q_values: np.ndarray, angles: np.ndarray, velocities: np.ndarray) -> Figure:
+    """The trained network asked about pole angle x angular velocity (other inputs 0)."""
+    frame = value_map_frame(q_values, angles, velocities)
+    right = frame["action"] == "→"
+    leaning_right = frame["angle"] + 10 * frame["velocity"] > 0
+    agree = float((right == leaning_right).mean())
+    text = (
+        f"Heat map of the network's state value over pole angles from "
+        f"{frame['angle'].min():.0f} to {frame['angle'].max():.0f} degrees and angular "
+        f"velocities from {frame['velocity'].min():.1f} to {frame['velocity'].max():.1f} rad/s, "
+        f"with arrows for the greedy push. It pushes right in {right.mean():.0%} of these "
+        f"states; in {agree:.0%} it pushes toward the side the pole is falling to. Values range "
+        f"from {frame['value'].min():.1f} to {frame['value'].max():.1f}."
+    )
+    return Figure(_value_map_template(), {"grid": frame}, text)
