@@ -8,6 +8,12 @@ PAGE_CSS = (
     # Wide formulas scroll sideways on a phone instead of being cut off.
     ".katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 2px; }"
     "@media (max-width: 640px) { .katex-display { font-size: 0.85em; } }"
+    # Animations (containers keyed motion_animated_*) give way to still frames
+    # (motion_still_*) for learners whose system asks for reduced motion.
+    "@media (prefers-reduced-motion: reduce) { [class*='st-key-motion_animated'] "
+    "{ display: none; } }"
+    "@media (prefers-reduced-motion: no-preference) { [class*='st-key-motion_still'] "
+    "{ display: none; } }"
 )
 
 

@@ -24,8 +24,8 @@ from core.dqn import DQNConfig, TrainingResult, load_run
 from core.dqn.shipped import SHIPPED_RUN_PATH
 from core.workers import CANCELLED, DONE, FAILED, QUEUED, Job, shared_pool
 from ui.charts import dqn as charts
-from ui.drawing import draw
 from ui.dqn.form import describe
+from ui.drawing import draw
 
 SHARED_RUNS = 16
 """Finished runs kept for every visitor (about 100 kB each)."""
@@ -204,9 +204,7 @@ def _status_body(job_id: int) -> None:
     if job.state == QUEUED:
         st.info(_queue_line(job), icon=":material/hourglass_top:")
     elif job.progress:
-        st.progress(
-            min(1.0, job.steps_done / job.budget_steps), text=_progress_line(job)
-        )
+        st.progress(min(1.0, job.steps_done / job.budget_steps), text=_progress_line(job))
         updates = job.progress
         frame = charts.training_frame(
             np.array([u.episode_return for u in updates]),
