@@ -177,6 +177,7 @@ def test_without_ramping_a_new_wave_is_no_faster():
 def test_an_enemy_bullet_on_the_cannon_ends_the_episode_and_the_game_restarts():
     game = quiet_game()
     game.enemy_bullets[0, 8, 5] = True
+    game.last_action[0] = FIRE
     (result,) = play(game, NOOP)
     assert result.terminated[0] and not result.truncated[0] and result.rewards[0] == 0
     assert result.final_observations[0, ENEMY, 9, 5] == 1
@@ -195,6 +196,11 @@ def test_stepping_aside_dodges_the_bullet():
     (result,) = play(game, LEFT)
     assert not result.terminated[0]
     assert result.observations[0, ENEMY, 9, 5] == 1 and result.observations[0, CANNON, 9, 4] == 1
+
+
+def test_moving_the_cannon_into_an_alien_ends_the_episode():
+    game = quiet_game(aliens=[(9, 4)], cannon=5)
+    assert play(game, LEFT)[0].terminated[0]
 
 
 def test_aliens_stepping_down_from_the_bottom_row_end_the_episode():
@@ -232,6 +238,20 @@ def test_aliens_fire_every_ten_steps_from_the_lowest_alien_nearest_the_cannon():
         fired += [(step, int(row), int(column)) for row, column in new if row == 3]
     # The cannon sits at column 0: the bottom alien (row 3) of column 2, the nearest one.
     assert fired == [(11, 3, 2), (21, 3, 2), (31, 3, 2)]
+
+
+def test_bullets_travel_one_row_per_step_and_leave_the_grid():
+    game = quiet_game(aliens=[(0, 5), (0, 8)], cannon=2)
+    game.alien_shot_timer[0] = 0
+    game.friendly_bullets[0, 1, 0] = True
+    enemy_rows, friendly_rows = [], []
+    for _ in range(11):
+        (result,) = play(game, NOOP)
+        game.alien_shot_timer[0] = NEVER  # only the first shot
+        enemy_rows.append(np.argwhere(result.observations[0, ENEMY])[:, 0].tolist())
+        friendly_rows.append(np.argwhere(result.observations[0, FRIENDLY])[:, 0].tolist())
+    assert enemy_rows == [[0], [1], [2], [3], [4], [5], [6], [7], [8], [9], []]
+    assert friendly_rows[:2] == [[0], []]
 
 
 def test_on_a_tie_the_left_column_fires():
