@@ -149,8 +149,8 @@ _COLUMNS = np.arange(GRID)
 _NEXT_COLUMN = np.clip(_COLUMNS[:, None] + np.array([0, -1, 1, 0]), 0, GRID - 1)
 """``[cannon, action]``: the cannon's column after the action (it stops at the edges)."""
 _ONE_HOT = np.eye(GRID, dtype=bool)
-_SPLIT = np.array([[True, False], [False, False], [False, True]])[:, :, None, None]
-"""``[direction + 1]``: which of the two alien channels the block shows in."""
+_SPLIT = np.array([[False, False], [False, True], [True, False]])[:, :, None, None]
+"""``[direction]``: the alien channels the block shows in; -1 (left) reads the last entry."""
 _SHOOTER_ORDER = np.abs(_COLUMNS[None, :] - _COLUMNS[:, None]) * GRID + _COLUMNS[None, :]
 """``[cannon, column]``: smaller is nearer the cannon, and on equal distance further left."""
 _UNIFORM_CHUNK = 256
@@ -266,7 +266,9 @@ class InvadersBatch:
         self._start_episodes(self._index)
 
     def _refill_coins(self) -> None:
-        self._coins = np.stack([rng.random(_UNIFORM_CHUNK) for rng in self._generators])
+        """Draw each game's next coins and decide at once which of those steps are sticky."""
+        coins = np.stack([rng.random(_UNIFORM_CHUNK) for rng in self._generators])
+        self._sticky = coins < self.sticky_action_prob
         self._coin = 0
 
     def _start_episodes(self, games: np.ndarray) -> None:
@@ -290,7 +292,7 @@ class InvadersBatch:
         """The current observations, a new (games, 5, 10, 10) uint8 array of zeros and ones."""
         planes = self._planes
         planes[:, 0, GRID - 1] = _ONE_HOT[self.cannon]
-        np.logical_and(self.aliens[:, None], _SPLIT[self.alien_direction + 1], out=planes[:, 1:3])
+        np.logical_and(self.aliens[:, None], _SPLIT[self.alien_direction], out=planes[:, 1:3])
         return planes.astype(np.uint8)
 
     def step(self, actions: object, *, autoreset: bool = True) -> BatchStep:
@@ -320,10 +322,10 @@ class InvadersBatch:
         # 1. Sticky actions.
         if self._coin == _UNIFORM_CHUNK:
             self._refill_coins()
-        if self.sticky_action_prob > 0:
-            sticky = self._coins[:, self._coin] < self.sticky_action_prob
-            actions = np.where(sticky, self.last_action, actions)
+        sticky = self._sticky[:, self._coin]
         self._coin += 1
+        if sticky.any():
+            actions = np.where(sticky, self.last_action, actions)
         self.last_action[:] = actions
 
         # 2. The cannon fires or moves.
@@ -340,14 +342,17 @@ class InvadersBatch:
         friendly[:, -1] = False
         enemy[:, 1:] = enemy[:, :-1]
         enemy[:, 0] = False
-        terminated = enemy[index, -1, self.cannon] | aliens[index, -1, self.cannon]
+        terminated = (enemy[:, -1] | aliens[:, -1])[index, self.cannon]
 
-        # 5. The block moves; 6. an alien fires.
-        move_due, shot_due = (self._timers[:, 1:] == 0).T
-        if move_due.any():
-            terminated |= self._move_aliens(move_due)
-        if shot_due.any():
-            self._alien_fires(shot_due.nonzero()[0])
+        # 5. The block moves; 6. an alien fires. (Most steps neither happens anywhere: one
+        # check for both.)
+        if not self._timers[:, 1:].all():
+            move_due = self.alien_move_timer == 0
+            if move_due.any():
+                terminated |= self._move_aliens(move_due)
+            shot_due = self.alien_shot_timer == 0
+            if shot_due.any():
+                self._alien_fires(shot_due.nonzero()[0])
 
         # 7. Hits; 8. a new wave where one was cleared.
         hits = aliens & friendly
