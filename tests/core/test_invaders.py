@@ -54,7 +54,7 @@ def test_check_env_passes_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_env(gymnasium.make(ENV_ID, render_mode="rgb_array").unwrapped)
-        check_env(gymnasium.make(ENV_ID, sticky_action_prob=0.0, max_episode_steps=50).unwrapped)
+        check_env(gymnasium.make(ENV_ID, sticky_action_prob=0.0, ramping=False).unwrapped)
 
 
 def test_spaces_are_channels_first_binary_and_four_actions():
@@ -269,6 +269,12 @@ def test_time_limit_truncates_and_restarts():
     np.testing.assert_array_equal(results[4].episode_lengths, [5, 5])
     assert results[4].final_observations[0, CANNON, 9, 0] == 1
     assert results[4].observations[0, CANNON, 9, 5] == 1
+
+
+def test_env_time_limit_truncates():
+    env = InvadersEnv(sticky_action_prob=0.0, max_episode_steps=3)
+    env.reset(seed=0)
+    assert [env.step(LEFT)[3] for _ in range(3)] == [False, False, True]
 
 
 def test_sticky_actions_repeat_the_executed_action_one_time_in_ten():
