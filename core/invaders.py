@@ -208,6 +208,17 @@ class InvadersBatch:
         ``alien_move_interval``, ``waves_cleared``, ``last_action``; ``episode_returns`` and
         ``episode_lengths`` of the current episodes.
 
+    Collecting DQN experience from all games at once::
+
+        batch = InvadersBatch(games=16, seed=0)
+        observations = batch.observe()
+        for _ in range(steps):
+            actions = choose(observations)  # (16,) ints in 0-3, e.g. epsilon-greedy
+            result = batch.step(actions)
+            replay.add(observations, actions, result.rewards, result.final_observations,
+                       result.terminated)  # a time limit (truncated) is no true end
+            observations = result.observations  # finished games have already restarted
+
     Speed
         A step costs a few dozen numpy calls whatever the number of games, so one game is bound
         by call overhead (0.8 times MinAtar's own speed) while 256 games cost about 1 µs of CPU per
