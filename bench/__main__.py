@@ -1,7 +1,7 @@
 """Print the project's speed figures as Markdown tables.
 
 python -m bench                 # everything
-python -m bench --only bandit   # one or more of: bandit, pages, dqn
+python -m bench --only bandit   # one or more of: bandit, study, pages, dqn, memory, invaders
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "study", "pages", "dqn", "memory")
+SECTIONS = ("bandit", "study", "pages", "dqn", "memory", "invaders")
 
 
 def table(rows: list[dict], formats: dict[str, str]) -> str:
@@ -84,12 +84,30 @@ def dqn() -> None:
     print(table(rows, {}))
 
 
+def invaders() -> None:
+    from bench.invaders import (
+        MINATAR_STEPS_PER_S,
+        RANDOM_EPISODES,
+        run_random_play_benchmark,
+        run_speed_benchmark,
+    )
+
+    print("## Space Invaders (MinAtar rules): env steps per second under random actions")
+    print(f"(median of 3; vs_minatar: per CPU-second, against MinAtar's {MINATAR_STEPS_PER_S:,})\n")
+    formats = {"wall_s": ".2f", "cpu_s": ".2f", "steps_per_s": ",.0f", "steps_per_cpu_s": ",.0f"}
+    print(table(run_speed_benchmark(), formats | {"us_per_call": ".1f", "vs_minatar": ".2f"}))
+    print(f"\n## Space Invaders: random play, {RANDOM_EPISODES:,} episodes\n")
+    score_formats = {"mean_score": ".2f", "standard_error": ".3f", "mean_length": ".1f"}
+    print(table([run_random_play_benchmark()], formats | score_formats))
+
+
 RUNNERS: dict[str, Callable[[], None]] = {
     "bandit": bandit,
     "study": study,
     "pages": pages,
     "dqn": dqn,
     "memory": memory,
+    "invaders": invaders,
 }
 
 
