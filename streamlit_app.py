@@ -6,6 +6,8 @@ visit Streamlit resolves the URL against the files in pages/ before this router 
 custom url_path there shows a "Page not found" dialog to whoever opens a shared link first.
 """
 
+from contextlib import suppress
+
 import streamlit as st
 
 from ui import course, registry, style
@@ -30,8 +32,11 @@ navigation = st.navigation(
 )
 current = next(spec for spec in registry.COURSE if pages[spec.path] is navigation)
 course.sidebar_progress()
-try:
+if st.session_state.get("dqn_job") is not None:
+    from ui.dqn import runs  # imports torch: only for a visitor who is training
+
+    runs.sidebar_status(current.path)
+# A page that halts has said why; the way on through the course is drawn all the same.
+with suppress(course.PageHalted):
     navigation.run()
-except course.PageHalted:
-    pass  # the page explained why it stopped; the way on through the course is still drawn
 course.footer(current)
