@@ -1,12 +1,18 @@
 """Comparison lab: any strategies side by side, with presets that reproduce the book's figures."""
 
+from dataclasses import replace
+
 import streamlit as st
 
-from ui import lab, routing, runners, sections
-from ui.controls import ControlPanel, Testbed
+from core.bandit import UCB, EpsilonGreedy
+from ui import answers, course, lab, routing, runners, sections
+from ui.answers import percent
+from ui.charts.style import number
+from ui.controls import WALK_SD, ControlPanel, Testbed
 from ui.course import PageHalted
 
 routing.ensure_router()
+PAGE = "lab"
 
 TESTBED_KEYS = {"q_mean": 0.0, "drift": False, "start_equal": False, "steps": 1000, "runs": 2000}
 TABLE_KEY = "lab_table"
@@ -102,12 +108,120 @@ st.download_button(
 sections.inside_one_run(results)
 sections.takeaways(
     [
-        "Every method balances exploring and exploiting differently; on the stationary testbed "
-        "UCB, optimistic starts and Thompson sampling beat plain ε-greedy after a few hundred "
-        "steps.",
+        "Every method balances exploring and exploiting differently; compare them here on the "
+        "same problems and the same reward noise, so the differences come from the methods.",
         "When the world drifts, sample averages (α = 1/n) react ever more slowly, because each "
         "new reward counts for less; a constant step size keeps tracking the change.",
         "Methods that explore only at the start (optimistic values, a decayed ε) cannot notice "
         "that the best arm has changed.",
+    ]
+)
+
+
+def drift_answer() -> str:
+    preset = lab.PRESETS["Exercise 2.5: a drifting world"]
+    drifting = replace(
+        testbed,
+        walk_sd=WALK_SD,
+        start_equal=True,
+        steps=preset.testbed["steps"],
+        runs=preset.testbed["runs"],
+    )
+    strategies, _ = lab.strategies_from_table(lab.preset_table("Exercise 2.5: a drifting world"))
+    half = drifting.steps // 2
+    lines = []
+    for strategy in strategies:
+        result = runners.simulate(strategy, drifting)
+        lines.append(
+            f"{strategy.label}: **{percent(result.optimal_rate[half:].mean())}** optimal, "
+            f"average reward {number(result.mean_reward[half:].mean())}"
+        )
+    return (
+        f"Over steps {half + 1:,} to {drifting.steps:,} of the drifting world "
+        f"({drifting.runs:,} runs): " + "; ".join(lines) + ". Sample averages give a reward "
+        "from step 10 the same weight as one from step 9,000, so they cannot follow the drift."
+    )
+
+
+def nonstationary_answer() -> str:
+    strategies, _ = lab.strategies_from_table(lab.preset_table("All methods"))
+    drops = []
+    for strategy in strategies:
+        still = answers.late(
+            runners.simulate(strategy, replace(testbed, walk_sd=0.0)), "mean_reward"
+        )
+        moving = answers.late(
+            runners.simulate(strategy, replace(testbed, walk_sd=WALK_SD)), "mean_reward"
+        )
+        drops.append((still - moving, strategy.label, still, moving))
+    drops.sort(reverse=True)
+    return (
+        f"Average reward over the last 10% of {testbed.steps:,} steps, stationary → drifting: "
+        + "; ".join(f"{label} {number(a)} → {number(b)}" for _, label, a, b in drops)
+        + f". Hit hardest: **{drops[0][1]}**. Over a short run the drift is small; raise the "
+        "steps to see it grow."
+    )
+
+
+def ucb_answer() -> str:
+    lines = []
+    for c in (0.5, 1.0, 2.0):
+        result = runners.simulate(UCB(c=c), testbed)
+        lines.append(f"c = {c:g}: **{number(answers.late(result, 'mean_reward'))}**")
+    rival = answers.late(runners.simulate(EpsilonGreedy(epsilon=0.1), testbed), "mean_reward")
+    return (
+        "Average reward over the last 10% of steps: " + "; ".join(lines) + f" (ε-greedy "
+        f"{number(rival)}). The book's c = 2 is not necessarily the best at every setting: the "
+        "parameter study shows the whole curve."
+    )
+
+
+course.try_this(
+    PAGE,
+    [
+        course.TryThis(
+            "Pick *Exercise 2.5* and compare % optimal action after step 5,000.", drift_answer
+        ),
+        course.TryThis(
+            "In *All methods*, switch on **Nonstationary**: which methods suffer most?",
+            nonstationary_answer,
+        ),
+        course.TryThis(
+            "Add a row *UCB* with c = 0.5 to *Figure 2.4*: is c = 2 the best choice here?",
+            ucb_answer,
+        ),
+    ],
+)
+course.check_understanding(
+    PAGE,
+    [
+        course.Question(
+            "In a drifting world, why does a constant step size α beat sample averages?",
+            (
+                "It weighs recent rewards more, so the estimates follow the change",
+                "It explores more",
+                "It converges to the true values exactly",
+            ),
+            0,
+            (
+                "Right: an exponential recency-weighted average forgets old rewards.",
+                "The step size changes how estimates are averaged, not which arms are pulled.",
+                "It never settles; that is exactly why it can track a moving target.",
+            ),
+        ),
+        course.Question(
+            "Every row faces the same true values and the same reward noise. Why does that matter?",
+            (
+                "The differences you see then come from the methods, not from luck",
+                "It makes the simulation faster",
+                "It lets every method find the best arm",
+            ),
+            0,
+            (
+                "Right: a fair comparison changes one thing at a time.",
+                "Speed is unaffected; fairness is the point.",
+                "Sharing the problems does not help any method find the best arm.",
+            ),
+        ),
     ],
 )

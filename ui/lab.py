@@ -177,7 +177,7 @@ PRESETS: dict[str, Preset] = {
         "0.01 per step) for 10,000 steps: sample averages (α = 1/n) against a constant step "
         "size α = 0.1, both with ε = 0.1.",
         (_eps(0.1), _eps(0.1, **{"α": 0.1})),
-        {"drift": True, "steps": 10_000, "runs": 500},
+        {"drift": True, "start_equal": True, "steps": 10_000, "runs": 500},
     ),
     "All methods": Preset(
         "One of each method with its usual parameters.",
