@@ -203,8 +203,8 @@ def thompson_sampling(bandit, steps, rng, prior_mean=0.0, prior_sd=1.0):
     """Gaussian Thompson sampling: pull each arm with the probability that it is the best.
 
     The belief about q*(a) starts as N(prior_mean, prior_sd^2). Rewards have variance 1, so
-    after N(a) pulls with reward sum S(a) the belief is normal with precision
-    1 / prior_sd^2 + N(a) and the mean below.
+    after N(a) pulls with reward sum S(a) it is normal with precision 1 / prior_sd^2 + N(a)
+    and mean (prior_mean / prior_sd^2 + S(a)) / precision.
     """
     N = np.zeros(bandit.arms)  # pulls per arm
     S = np.zeros(bandit.arms)  # sum of rewards per arm
