@@ -6,6 +6,9 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -26,6 +29,7 @@ from core.notebooks import (
     to_json,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
 STANDALONE_MODULES = {"altair", "functools", "numpy", "pandas", "time"}
 
 
@@ -206,3 +210,15 @@ def test_show_me_the_code_and_the_notebook_use_the_same_source():
     code = reference.reference_code(EpsilonGreedy(epsilon=0.2))
     function_source = code.split("\n\n\n")[0].strip()
     assert function_source in code_cells(notebook)
+
+
+def test_the_builder_and_the_reference_code_need_no_ui_libraries():
+    """The app imports them for its buttons; they must not pull streamlit, pandas or altair."""
+    code = (
+        "import sys, core.notebooks, core.reference\n"
+        "print(sorted({'streamlit', 'pandas', 'altair'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

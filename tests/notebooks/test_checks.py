@@ -10,6 +10,15 @@ import numpy as np
 import pytest
 
 from core import reference
+from core.bandit import (
+    UCB,
+    DecayingEpsilon,
+    EpsilonGreedy,
+    GradientBandit,
+    Greedy,
+    ThompsonSampling,
+    simulate,
+)
 from core.reference import argmax
 from notebooks import checks
 
@@ -118,3 +127,33 @@ def test_is_written_tells_a_stub_from_a_function():
     assert not checks.is_written(never_written)
     assert not checks.is_written(divides_by_zero)
     assert checks.is_written(reference.epsilon_greedy, epsilon=0.1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(checks.EXPECTED))
+def test_expected_numbers_match_the_engine(name):
+    """Where a check's target comes from the engine (or the book), the engine agrees with it.
+
+    The engine's 2000 runs must land well inside the check's tolerance, so a right function
+    passes the check with room to spare.
+    """
+    strategy, q_mean = ENGINE_SETTINGS[name]
+    result = simulate(strategy, steps=1000, runs=2000, seed=1, q_mean=q_mean)
+    reward, optimal, margin, _ = checks.EXPECTED[name]
+    reward_tolerance = 4 * checks.REWARD_SD / checks.CHECK_RUNS**0.5 + margin
+    optimal_tolerance = 4 * checks.OPTIMAL_SD / checks.CHECK_RUNS**0.5 + margin
+    assert abs(result.mean_reward[-100:].mean() - reward) < reward_tolerance / 2
+    assert abs(result.optimal_rate[-100:].mean() - optimal) < optimal_tolerance / 2
+
+
+ENGINE_SETTINGS = {
+    "greedy": (Greedy(), 0.0),
+    "epsilon 0.01": (EpsilonGreedy(epsilon=0.01), 0.0),
+    "epsilon 0.1": (EpsilonGreedy(epsilon=0.1), 0.0),
+    "optimistic": (Greedy(initial=5.0, step_size=0.1), 0.0),
+    "decaying": (DecayingEpsilon(), 0.0),
+    "ucb": (UCB(c=2.0), 0.0),
+    "gradient": (GradientBandit(alpha=0.1), 4.0),
+    "gradient without baseline": (GradientBandit(alpha=0.1, baseline=False), 4.0),
+    "thompson": (ThompsonSampling(), 0.0),
+}
