@@ -1,7 +1,7 @@
 """Print the project's speed figures as Markdown tables.
 
 python -m bench                 # everything
-python -m bench --only bandit   # one or more of: bandit, study, pages, dqn, memory, invaders
+python -m bench --only bandit   # one or more of the SECTIONS below
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "study", "pages", "dqn", "memory", "invaders")
+SECTIONS = ("bandit", "study", "pages", "dqn", "memory", "invaders", "notebooks")
 
 
 def table(rows: list[dict], formats: dict[str, str]) -> str:
@@ -101,6 +101,26 @@ def invaders() -> None:
     print(table([run_random_play_benchmark()], formats | score_formats))
 
 
+def notebooks() -> None:
+    from bench.notebooks import (
+        run_execution_benchmark,
+        run_generation_benchmark,
+        run_step_cost_benchmark,
+    )
+
+    print("## Download as notebook: building each page's notebook (target 0.2 s)\n")
+    rows = run_generation_benchmark()
+    print(table(rows, {"first_s": ".3f", "median_s": ".4f", "kb": ".0f"}))
+    print("\n## Reference code: plain-loop cost per step (30 runs x 1000 steps)\n")
+    rows = run_step_cost_benchmark()
+    print(table(rows, {"us_per_step": ".1f", "cpu_us_per_step": ".1f", "builder_constant": ".1f"}))
+    print(
+        "\n## The ε-greedy page's notebook at its defaults, executed with nbclient (target 60 s)\n"
+    )
+    rows = run_execution_benchmark()
+    print(table(rows, {"wall_s": ".1f", "kernel_cpu_s": ".1f", "client_cpu_s": ".1f"}))
+
+
 RUNNERS: dict[str, Callable[[], None]] = {
     "bandit": bandit,
     "study": study,
@@ -108,6 +128,7 @@ RUNNERS: dict[str, Callable[[], None]] = {
     "dqn": dqn,
     "memory": memory,
     "invaders": invaders,
+    "notebooks": notebooks,
 }
 
 
