@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import pickle
 
@@ -12,12 +13,16 @@ import torch
 
 import core.dqn.training as training_module
 from core.dqn import (
+    DQNAgent,
     DQNConfig,
     QNetwork,
     ReplayBuffer,
     TrainingProgress,
+    TrainingResult,
+    Transitions,
     bellman_targets,
     evaluate,
+    greedy_episode,
     greedy_episode_states,
     linear_epsilon,
     load_run,
@@ -25,6 +30,7 @@ from core.dqn import (
     random_episode_states,
     save_run,
     train,
+    value_map,
 )
 
 # A small budget: learning starts early so a few hundred gradient steps happen in ~1 s.
@@ -237,7 +243,8 @@ def test_training_smoke(tiny_run):
     assert result.eval_steps[-1] == result.total_steps
     assert result.policy_eval_mean == result.eval_means.max()
     assert isinstance(result.policy, QNetwork)
-    assert result.wall_time > 0
+    assert result.ended_by == "budget"
+    assert len(result.replay_sample.obs) == 8
 
 
 def test_progress_called_once_per_episode_with_sane_fields(tiny_run):
@@ -277,7 +284,7 @@ def test_should_stop_ends_training_cleanly():
         return len(calls) >= 3
 
     result = train(DQNConfig(seed=0), should_stop=should_stop)
-    assert result.stopped and not result.solved
+    assert result.stopped and not result.solved and result.ended_by == "stopped"
     assert result.episodes == 3 and len(calls) == 3
     assert result.total_steps == result.episode_lengths.sum() < 500
     assert len(result.eval_means) == 0 and math.isnan(result.policy_eval_mean)
@@ -351,6 +358,97 @@ def test_solved_stops_and_keeps_the_solved_policy(monkeypatch):
     assert result.episodes == 2 and result.solved_at_episode == 2
     assert result.solved_at_step == result.total_steps == result.policy_step
     assert result.eval_means.tolist() == [500.0] and result.policy_eval_mean == 500.0
+    assert result.ended_by == "solved"
+
+
+def test_the_episode_cap_is_reported():
+    result = train(DQNConfig(seed=0, max_episodes=5, learning_starts=10_000))
+    assert result.episodes == 5 and result.ended_by == "episode cap"
+
+
+# --- Each switch, checked by what it does ---
+
+
+def _batches_seen(monkeypatch, **changes) -> list[Transitions]:
+    """Every batch the learner trained on; checks one gradient step per 8 steps either way."""
+    seen: list[Transitions] = []
+    original = DQNAgent.learn
+
+    def recording_learn(self, batch):
+        seen.append(batch)
+        return original(self, batch)
+
+    monkeypatch.setattr(DQNAgent, "learn", recording_learn)
+    result = train(DQNConfig(seed=2, max_env_steps=1_500, learning_starts=500, **changes))
+    assert len(seen) == result.total_steps // 8 - 500 // 8, "same cadence with and without"
+    return seen
+
+
+def _consecutive_share(batch: Transitions) -> float:
+    """How many neighbouring rows are consecutive steps (next state = following state)."""
+    follows = np.all(batch.next_obs[:-1] == batch.obs[1:], axis=1)
+    return float(follows.mean())
+
+
+def test_without_replay_the_learner_sees_consecutive_transitions(monkeypatch):
+    without = _batches_seen(monkeypatch, use_replay=False)
+    assert without and all(len(batch.obs) == DQNConfig().batch_size for batch in without)
+    assert np.mean([_consecutive_share(batch) for batch in without]) > 0.9
+    replayed = _batches_seen(monkeypatch, use_replay=True)
+    assert np.mean([_consecutive_share(batch) for batch in replayed]) < 0.05
+
+
+def _fixed_batch() -> Transitions:
+    rng = np.random.default_rng(0)
+    return Transitions(
+        obs=rng.normal(size=(32, 4)).astype(np.float32),
+        actions=rng.integers(2, size=32),
+        rewards=np.ones(32, dtype=np.float32),
+        next_obs=rng.normal(size=(32, 4)).astype(np.float32),
+        terminated=np.zeros(32, dtype=bool),
+    )
+
+
+def _agent(**changes) -> DQNAgent:
+    generator = torch.Generator().manual_seed(0)
+    agent = DQNAgent(DQNConfig(**changes), np.random.default_rng(0), generator=generator)
+    with torch.no_grad():  # the online network drifts away from its target copy
+        for parameter in agent.online.parameters():
+            parameter.add_(0.1 * torch.randn(parameter.shape, generator=generator))
+    return agent
+
+
+def test_without_a_target_network_targets_come_from_the_online_network():
+    batch = _fixed_batch()
+    agent = _agent(use_target_network=False, double_dqn=False)
+    assert agent.target is None
+    online_next = agent.online(torch.from_numpy(batch.next_obs)).max(dim=1).values
+    expected = 1.0 + agent.config.gamma * online_next
+    torch.testing.assert_close(agent.targets(batch), expected)
+    with_target = _agent(use_target_network=True, double_dqn=False)
+    assert not torch.allclose(with_target.targets(batch), expected)
+
+
+def test_double_dqn_changes_the_targets_on_a_fixed_batch():
+    batch = _fixed_batch()
+    double, plain = _agent(double_dqn=True), _agent(double_dqn=False)
+    for a, b in zip(double.online.parameters(), plain.online.parameters(), strict=True):
+        assert torch.equal(a, b), "the same networks, only the target rule differs"
+    next_obs = torch.from_numpy(batch.next_obs)
+    picked = double.online(next_obs).argmax(dim=1, keepdim=True)
+    expected = 1.0 + 0.99 * double.target(next_obs).gather(1, picked).squeeze(1)
+    torch.testing.assert_close(double.targets(batch), expected)
+    assert not torch.allclose(double.targets(batch), plain.targets(batch))
+
+
+def test_training_touches_no_process_wide_torch_state():
+    torch.manual_seed(123)
+    before = torch.get_rng_state()
+    threads = torch.get_num_threads()
+    train(DQNConfig(seed=0, max_env_steps=300, learning_starts=100))
+    assert torch.get_num_threads() == threads
+    torch.manual_seed(123)
+    assert torch.equal(before, torch.get_rng_state())
 
 
 # --- Evaluation and traces ---
@@ -370,6 +468,20 @@ def test_evaluate_is_deterministic_and_bounded():
         evaluate(net, episodes=0)
 
 
+def test_greedy_episode_and_value_map_ask_the_network():
+    net = QNetwork(generator=torch.Generator().manual_seed(0))
+    trace = greedy_episode(net, seed=5, max_steps=50)
+    assert trace.q_values.shape == (len(trace.states), 2)
+    np.testing.assert_allclose(
+        trace.q_values, net(torch.from_numpy(trace.states)).detach().numpy(), rtol=1e-6
+    )
+    angles, velocities = np.linspace(-0.2, 0.2, 5), np.linspace(-1, 1, 3)
+    grid = value_map(net, angles, velocities)
+    assert grid.shape == (3, 5, 2)
+    state = torch.tensor([[0.0, 0.0, angles[4], velocities[2]]], dtype=torch.float32)
+    np.testing.assert_allclose(grid[2, 4], net(state)[0].detach().numpy(), rtol=1e-6)
+
+
 def test_episode_traces():
     torch.manual_seed(0)
     states = greedy_episode_states(QNetwork(), seed=5, max_steps=100)
@@ -385,24 +497,28 @@ def test_episode_traces():
 # --- Saving and pickling ---
 
 
-def test_save_load_round_trip(tiny_run, tmp_path):
+def test_save_load_round_trips_every_field(tiny_run, tmp_path):
     result, _ = tiny_run
     path = tmp_path / "run.pt"
     save_run(result, path)
     assert path.stat().st_size < 200_000
     loaded = load_run(path)
-    assert loaded.config == result.config
-    for name in (
-        "episode_returns",
-        "episode_lengths",
-        "episode_losses",
-        "episode_epsilons",
-        "eval_steps",
-        "eval_means",
-    ):
-        np.testing.assert_array_equal(getattr(loaded, name), getattr(result, name))
-        assert getattr(loaded, name).dtype == getattr(result, name).dtype
-    assert loaded.total_steps == result.total_steps and loaded.solved == result.solved
+    for field in dataclasses.fields(TrainingResult):
+        original, restored = getattr(result, field.name), getattr(loaded, field.name)
+        if field.name == "policy":
+            for a, b in zip(original.parameters(), restored.parameters(), strict=True):
+                assert torch.equal(a, b)
+        elif field.name == "replay_sample":
+            for a, b in zip(original, restored, strict=True):
+                np.testing.assert_array_equal(a, b)
+                assert a.dtype == b.dtype
+        elif isinstance(original, np.ndarray):
+            np.testing.assert_array_equal(restored, original)
+            assert restored.dtype == original.dtype
+        elif isinstance(original, float) and math.isnan(original):
+            assert math.isnan(restored)
+        else:
+            assert restored == original, field.name
     np.testing.assert_array_equal(
         evaluate(loaded.policy, episodes=3, seed=7), evaluate(result.policy, episodes=3, seed=7)
     )

@@ -1,74 +1,132 @@
-"""The DQN page: the shipped run on arrival, a tiny live training run, the run history."""
+"""The DQN page: the shipped run on arrival, trainings through the pool, the history, no crash."""
+
+from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
 
 from core.dqn import DQNConfig, evaluate, load_run
-from core.dqn.shipped import SHIPPED_RUN_PATH
-from tests.pages.helpers import chart_titled, charts_by_title, open_page
-from tests.pages.test_bandit_pages import assert_clean
-from ui import dqn as dqn_ui
+from core.dqn.shipped import SHIPPED_RUN_PATH, load_reference_runs
+from tests.pages.helpers import assert_clean, chart_titled, charts_by_title, open_page, text_of
+from ui.dqn import runs
+from ui.dqn.form import describe
 
-TINY = {"budget": "1000"}
+TINY = {"budget": "1000", "warmup": "500"}
+DEADLINE = 240.0
 
 
 def train_button(at):
     return next(button for button in at.get("button") if button.label == "Train")
 
 
+def wait_for_training(at) -> None:
+    """Rerun the page (as its status fragment does) until the training has been collected."""
+    deadline = time.monotonic() + DEADLINE
+    while runs.JOB_KEY in at.session_state:
+        assert time.monotonic() < deadline, "training did not finish in time"
+        time.sleep(0.2)
+        at.run()
+        assert_clean(at)
+
+
 def test_first_visit_shows_the_shipped_trained_agent_without_training():
     at = open_page("pages/dqn.py")
     assert_clean(at)
+    shipped = load_run(SHIPPED_RUN_PATH)
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Greedy return (20 episodes)"]) >= 475
+    assert metrics["Steps to solve"] == f"{shipped.solved_at_step:,}"
     assert at.selectbox(key="dqn_inspect").value == "Run 1: default settings (shipped)"
-    curve = chart_titled(at, "Learning curve").frame
-    assert len(curve) == load_run(SHIPPED_RUN_PATH).episodes
-    assert len(at.get("image")) >= 2, "random-policy and trained-agent animations"
+    curve = chart_titled(at, "Learning curve").frames["episodes"]
+    assert len(curve) == shipped.episodes
+    assert "What the network learned: a value map" in charts_by_title(at)
+    assert f"**{shipped.solved_at_step:,} steps**" in text_of(at)
+    assert len(at.get("imgs")) + len(at.get("image")) >= 2
 
 
-def test_a_tiny_training_run_completes_and_joins_the_history():
-    at = open_page("pages/dqn.py", query=TINY)
-    assert at.select_slider(key="budget").value == 1000
-    train_button(at).click().run(timeout=180)
+def test_the_formula_follows_the_switches():
+    double = open_page("pages/dqn.py")
+    assert any("argmax" in latex.value and r"\theta^-" in latex.value for latex in double.latex)
+    plain = open_page("pages/dqn.py", {"double": "false", "target_net": "false"})
+    target = next(latex.value for latex in plain.latex if latex.value.startswith("y ="))
+    assert "argmax" not in target and r"\theta^-" not in target and r"\max_{a'}" in target
+
+
+def test_a_training_runs_in_the_pool_and_joins_the_history():
+    at = open_page("pages/dqn.py", TINY)
+    train_button(at).click().run()
     assert_clean(at)
+    wait_for_training(at)
     labels = at.selectbox(key="dqn_inspect").options
-    assert len(labels) == 2
-    assert labels[-1].startswith("Run 2: budget 1000")
+    assert len(labels) == 2 and labels[-1] == "Run 2: budget 1000, warmup 500"
     assert at.selectbox(key="dqn_inspect").value == labels[-1]
-    history = chart_titled(at, "Run history").frame
-    assert set(history["run"]) == {labels[0], labels[-1]}
-    assert "Greedy evaluation (no exploration)" in charts_by_title(at)
-
-
-def test_ablations_are_labelled_and_a_repeat_comes_from_the_shared_cache():
-    at = open_page("pages/dqn.py", query=TINY | {"replay": "false"})
-    train_button(at).click().run(timeout=180)
-    assert_clean(at)
-    assert at.selectbox(key="dqn_inspect").value == "Run 2: replay off, budget 1000"
-    repeat = open_page("pages/dqn.py", query=TINY | {"replay": "false"})
-    train_button(repeat).click().run(timeout=60)
-    assert_clean(repeat)
+    history = chart_titled(at, "Run history").frames["history"]
+    assert set(history["run"]) == set(labels)
+    assert not any(b.label in ("Stop training", "Cancel") for b in at.button), (
+        "the Stop button goes away when training ends"
+    )
+    repeat = open_page("pages/dqn.py", TINY)
+    train_button(repeat).click().run()
     assert any("trained before" in s.value for s in repeat.success)
 
 
-def test_shared_cache_is_keyed_by_the_whole_config():
-    shipped = load_run(SHIPPED_RUN_PATH)
-    dqn_ui.remember_run(shipped)
-    assert dqn_ui.cached_run(shipped.config) is shipped
-    assert dqn_ui.cached_run(DQNConfig(seed=1)) is None
-    assert dqn_ui.cached_run(DQNConfig(use_replay=False)) is None
+def test_a_warm_up_longer_than_the_budget_is_flagged():
+    at = open_page("pages/dqn.py", {"budget": "1000", "warmup": "2000"})
+    assert any("no gradient step will be taken" in w.value for w in at.warning)
+
+
+def test_stopping_keeps_a_partial_run_and_many_stops_never_crash():
+    at = open_page("pages/dqn.py", {"budget": "100000"})
+    for _ in range(3):
+        train_button(at).click().run()
+        deadline = time.monotonic() + DEADLINE
+        while not at.get("progress") or "Episode" not in at.get("progress")[0].proto.text:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+            at.run()
+        next(b for b in at.button if b.label == "Stop training").click().run()
+        wait_for_training(at)
+    labels = at.selectbox(key="dqn_inspect").options
+    assert all(label.endswith("(stopped)") for label in labels[1:]) and len(labels) == 4
+    assert "Training stopped after" in text_of(at)
+
+
+def test_a_restarted_server_explains_the_missing_runs():
+    at = open_page("pages/dqn.py", {"trained": "3"})
+    assert_clean(at)
+    assert any("not on this server any more" in i.value for i in at.info)
+    assert at.selectbox(key="dqn_inspect").options == ["Run 1: default settings (shipped)"]
+
+
+def test_experiments_quote_the_measured_reference_runs():
+    references = load_reference_runs()
+    at = open_page("pages/dqn.py")
+    box = next(e for e in at.expander if e.label.startswith("Turn the **Target network** off"))
+    at.session_state[box.key] = True
+    at.run()
+    box = next(e for e in at.expander if e.label.startswith("Turn the **Target network** off"))
+    answer = " ".join(m.value for m in box.markdown)
+    assert f"greedy return {references['target network off']['greedy_mean']:.0f}" in answer
 
 
 def test_run_labels_name_what_differs_from_the_default():
-    assert dqn_ui.describe(DQNConfig()) == "default settings"
-    label = dqn_ui.describe(DQNConfig(use_target_network=False, seed=3, learning_rate=1e-3))
-    assert label == "target net off, seed 3, lr 0.001"
+    assert describe(DQNConfig()) == "default settings"
+    label = describe(DQNConfig(use_target_network=False, seed=3, learning_rate=1e-3))
+    assert label == "seed 3, target network off, lr 0.001"
+    assert describe(DQNConfig(reward_scheme="sutton_barto")) == "Sutton & Barto reward"
+
+
+def test_shared_runs_are_keyed_by_the_whole_config():
+    shipped = load_run(SHIPPED_RUN_PATH)
+    runs.remember_run(shipped)
+    assert runs.cached_run(shipped.config) is shipped
+    assert runs.cached_run(DQNConfig(seed=1)) is None
 
 
 @pytest.mark.slow
 def test_the_shipped_run_still_solves_cartpole():
     result = load_run(SHIPPED_RUN_PATH)
     assert result.config == DQNConfig()
-    returns = evaluate(result.policy, episodes=20, seed=10_000)
-    assert np.mean(returns) >= 475
+    assert np.mean(evaluate(result.policy)) >= 475

@@ -5,20 +5,19 @@ import pytest
 
 from core.bandit import EpsilonGreedy, simulate
 from core.game import BanditGame
-from tests.pages.helpers import chart_titled, open_page
-from tests.pages.test_bandit_pages import assert_clean
+from tests.pages.helpers import assert_clean, chart_titled, open_page
 from ui import lab
 
 
 def strategies_drawn(at) -> set[str]:
-    return set(chart_titled(at, "% optimal action").frame["strategy"])
+    return set(chart_titled(at, "% optimal action").frames["curves"]["strategy"])
 
 
 def test_lab_starts_with_figure_2_2():
     at = open_page("pages/lab.py")
     assert_clean(at)
     assert strategies_drawn(at) == {"ε-greedy (ε = 0)", "ε-greedy (ε = 0.01)", "ε-greedy (ε = 0.1)"}
-    assert "Figure 2.2" in at.info[0].value
+    assert any("Figure 2.2" in info.value for info in at.info)
     assert at.get("download_button")
 
 
@@ -33,29 +32,39 @@ def test_lab_starts_with_figure_2_2():
     ],
 )
 def test_lab_presets_reproduce_the_figures(preset, expected):
-    at = open_page("pages/lab.py")
+    at = open_page("pages/lab.py", {"runs": "100"})
     at.selectbox(key="preset").set_value(preset).run()
     assert_clean(at)
     assert strategies_drawn(at) == expected
 
 
 def test_figure_2_5_preset_shifts_the_true_values():
-    at = open_page("pages/lab.py")
+    at = open_page("pages/lab.py", {"runs": "100"})
     at.selectbox(key="preset").set_value("Figure 2.5: gradient bandit").run()
     assert_clean(at)
     assert at.slider(key="q_mean").value == 4.0
     assert len(strategies_drawn(at)) == 4
-    reward = chart_titled(at, "Average reward").frame
+    reward = chart_titled(at, "Average reward").frames["curves"]
     assert reward["value"].iloc[-50:].mean() > 4.5
 
 
-def test_nonstationary_switch_changes_the_best_possible_reward():
+def test_exercise_2_5_preset_starts_equal_and_draws_the_best_possible_as_a_curve():
+    at = open_page("pages/lab.py", {"runs": "100"})
+    at.selectbox(key="preset").set_value("Exercise 2.5: a drifting world").run()
+    assert_clean(at)
+    assert at.toggle(key="drift").value and at.toggle(key="start_equal").value
+    drawn = chart_titled(at, "Average reward")
+    best = drawn.frames["best"]
+    assert best["value"].iloc[0] == 0.0 < best["value"].iloc[-1], "all q* start equal at 0"
+    assert "best possible (mean of max q*)" not in set(drawn.frames["references"]["reference"])
+
+
+def test_nonstationary_switch_draws_the_best_possible_as_a_curve():
     at = open_page("pages/lab.py", query={"runs": "200"})
-    stationary = chart_titled(at, "Average reward").frames_with("reference")[0]
+    assert "best" not in chart_titled(at, "Average reward").frames
     at.toggle(key="drift").set_value(True).run()
     assert_clean(at)
-    drifting = chart_titled(at, "Average reward").frames_with("reference")[0]
-    assert not stationary["value"].equals(drifting["value"])
+    assert len(chart_titled(at, "Average reward").frames["best"]) > 100
     assert "drift" in " ".join(m.value for m in at.markdown)
 
 
@@ -72,6 +81,18 @@ def test_lab_table_rows_become_strategies_and_bad_rows_are_reported():
     assert problems == ["Row 8 (ε-greedy): epsilon must be a number in [0, 1], got 3.0"]
 
 
+def test_lab_rows_show_blanks_or_the_value_they_will_run_with():
+    table = lab.preset_table("All methods").set_index("Method")
+    assert pd.isna(table.loc["ε-greedy", "c"]) and pd.isna(table.loc["Naive", "ε"])
+    assert table.loc["UCB", "c"] == 2.0 and table.loc["Thompson", "σ₀"] == 1.0
+    assert pd.isna(table.loc["Greedy", "α"]), "an empty α means sample averages"
+    added = lab.apply_edits(
+        lab.preset_table("Figure 2.4: UCB"), {"added_rows": [{"Method": "UCB"}]}
+    )
+    assert added["c"].tolist()[-1] == 2.0, "a new UCB row shows the c it will run"
+    assert pd.isna(added["Baseline"].tolist()[-1])
+
+
 def test_lab_csv_holds_every_curve():
     results = [simulate(EpsilonGreedy(epsilon=e), steps=50, runs=20) for e in (0.0, 0.1)]
     frame = pd.read_csv(pd.io.common.StringIO(lab.curves_csv(results)))
@@ -84,8 +105,9 @@ def test_study_page_draws_figure_2_6_for_every_setting():
     assert_clean(at)
     points = chart_titled(at, "Parameter study (Figure 2.6)").frame
     assert len(points) == 25
-    assert set(points["parameter"]) == {"ε", "α", "c", "Q₀"}
-    assert not at.get("progress"), "the progress bar is removed when the study is done"
+    assert set(points["parameter"]) == {"ε", "α", "c", "Q₁"}
+    study_bars = [p for p in at.get("progress") if "settings done" in p.proto.text]
+    assert not study_bars, "the study's progress bar is removed when the study is done"
 
 
 def test_study_page_follows_its_controls():
@@ -102,6 +124,7 @@ def arm_buttons(at):
 
 def test_playing_a_game_to_the_reveal():
     at = open_page("pages/play.py", query={"game": "42", "pulls": "10"})
+    assert at.subheader[0].value == "Pull an arm", "on a phone, the arms come before the scores"
     assert_clean(at)
     assert at.metric[0].value == "10"
     for pull in range(10):
@@ -114,7 +137,7 @@ def test_playing_a_game_to_the_reveal():
     for pull in range(10):
         expected.pull(pull % 3)
     assert f"{expected.total:.2f}" in at.success[0].value
-    race = chart_titled(at, "The race").frame
+    race = chart_titled(at, "The race").frames["race"]
     assert set(race["who"]) == {"You", "Greedy", "ε-greedy (ε = 0.1)", "UCB (c = 2)"}
     assert race[race["who"] == "You"]["total"].iloc[-1] == pytest.approx(expected.total)
 
@@ -139,3 +162,18 @@ def test_the_same_game_number_replays_the_same_bandit():
         arm_buttons(at)[0].click().run()
         rewards.append(at.metric[2].value)
     assert rewards[0] == rewards[1]
+
+
+def test_changing_the_length_mid_game_asks_first():
+    at = open_page("pages/play.py", query={"game": "5", "pulls": "10"})
+    arm_buttons(at)[2].click().run()
+    at.select_slider(key="pulls").set_value(20).run()
+    assert_clean(at)
+    assert at.metric[0].value == "9", "the game in progress is kept until the learner decides"
+    keep = next(b for b in at.button if b.label.startswith("Keep my 10-pull game"))
+    keep.click().run()
+    assert at.select_slider(key="pulls").value == 10 and at.metric[0].value == "9"
+    at.select_slider(key="pulls").set_value(20).run()
+    start = next(b for b in at.button if b.label.startswith("Start a 20-pull game"))
+    start.click().run()
+    assert at.metric[0].value == "20"

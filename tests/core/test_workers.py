@@ -1,0 +1,108 @@
+"""The training pool: bounded, queued in order, cancellable job by job, deterministic.
+
+The pool's workers are real processes, so these tests share one pool per module and wait for
+the states they need (with a deadline) instead of sleeping for fixed times.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from core.dqn import DQNConfig, train
+from core.workers import CANCELLED, DONE, QUEUED, RUNNING, Job, TrainingPool, default_workers
+
+TINY = {"max_env_steps": 1_500, "learning_starts": 300}
+DEADLINE = 240.0
+
+pytestmark = pytest.mark.slow
+
+
+def wait_until(condition, pool: TrainingPool | None = None, owners=()) -> None:
+    """Poll ``condition`` (keeping ``owners`` alive) until it holds or the deadline passes."""
+    deadline = time.monotonic() + DEADLINE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the pool did not reach the expected state in time")
+        for owner in owners:
+            pool.touch(owner)
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = TrainingPool(2, heartbeat_timeout=60.0)
+    yield pool
+    pool.shutdown()
+
+
+def finished(*jobs: Job):
+    return lambda: all(job.result is not None or job.state not in (QUEUED, RUNNING) for job in jobs)
+
+
+def test_concurrent_trainings_equal_serial_ones(pool):
+    configs = [DQNConfig(seed=seed, **TINY) for seed in (1, 2, 1)]
+    jobs = [pool.submit(f"learner {i}", c, c.max_env_steps) for i, c in enumerate(configs)]
+    owners = [job.owner for job in jobs]
+    wait_until(finished(*jobs), pool, owners)
+    assert [job.state for job in jobs] == [DONE, DONE, DONE]
+    for job, config in zip(jobs, configs, strict=True):
+        serial = train(config)
+        np.testing.assert_array_equal(job.result.episode_returns, serial.episode_returns)
+        np.testing.assert_array_equal(job.result.episode_losses, serial.episode_losses)
+        assert len(job.progress) == job.result.episodes, "one progress report per episode"
+    np.testing.assert_array_equal(jobs[0].result.episode_losses, jobs[2].result.episode_losses)
+
+
+def test_queue_order_positions_and_waits(pool):
+    slow = DQNConfig(seed=5, max_env_steps=200_000)
+    first, second = (pool.submit(f"busy {i}", slow, slow.max_env_steps) for i in range(2))
+    queued = pool.submit("waiting", slow, slow.max_env_steps)
+    owners = ["busy 0", "busy 1", "waiting"]
+    wait_until(lambda: first.state == RUNNING and second.state == RUNNING, pool, owners)
+    assert pool.running_count() == 2, "never more trainings than workers"
+    assert queued.state == QUEUED and pool.position(queued) == 1
+    assert pool.expected_wait(queued) > 0
+    pool.cancel(first.id)
+    wait_until(lambda: queued.state == RUNNING, pool, owners)
+    assert first.state == CANCELLED and second.state == RUNNING
+    for job in (second, queued):
+        pool.cancel(job.id)
+    wait_until(finished(first, second, queued), pool, owners)
+    assert first.result.stopped, "a stopped training still hands back its partial run"
+
+
+def test_a_learner_has_one_training_and_stop_touches_only_its_own(pool):
+    config = DQNConfig(seed=6, max_env_steps=200_000)
+    old = pool.submit("alice", config, config.max_env_steps)
+    other = pool.submit("bob", config, config.max_env_steps)
+    new = pool.submit("alice", DQNConfig(seed=7, **TINY), TINY["max_env_steps"])
+    assert old.state == CANCELLED, "a new training replaces the learner's previous one"
+    pool.cancel(old.id)  # a stale Stop for the old training
+    assert new.state in (QUEUED, RUNNING) and other.state in (QUEUED, RUNNING)
+    wait_until(finished(new), pool, ["alice", "bob"])
+    assert new.state == DONE
+    pool.cancel(other.id)
+    wait_until(finished(other), pool, ["bob"])
+
+
+def test_an_unwatched_training_is_cancelled():
+    pool = TrainingPool(1, heartbeat_timeout=1.0)
+    try:
+        config = DQNConfig(seed=8, max_env_steps=200_000)
+        job = pool.submit("gone", config, config.max_env_steps)
+        wait_until(lambda: job.state == CANCELLED)
+    finally:
+        pool.shutdown()
+
+
+def test_pool_size_defaults_to_the_spare_cores(monkeypatch):
+    monkeypatch.setenv("RL_EXPLAINER_TRAINING_WORKERS", "3")
+    assert default_workers() == 3
+    monkeypatch.delenv("RL_EXPLAINER_TRAINING_WORKERS")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert default_workers() == 1
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        TrainingPool(0)
