@@ -26,9 +26,13 @@ Step cap
     (truncated) and the run starts its next episode; the result reports which episodes were
     cut. The cut is a time limit, not a terminal state, so the last update before it still
     bootstraps from the next state. Without it a world whose goal cannot be reached, or one
-    that pays for loitering, would never finish. The default 1,000 is about twice the longest
-    first episode seen on the cliff walk (where early episodes are longest), so it never binds
-    there.
+    that pays for loitering, would never finish. The default 1,000 leaves the book's cliff walk
+    (Figure 6.4's settings, 500 runs x 500 episodes measured) almost untouched: Q-learning's
+    longest episode was 783 steps; Sarsa, whose Q stays noisy with alpha = 0.5, sometimes
+    walks a loop for a while, and 10 of its 250,000 episodes were longer than 1,000 steps.
+    A world where no episode reaches the goal costs ``episodes * max_episode_steps`` steps of
+    the loop, about 20-30 microseconds each: 500 episodes of 1,000 steps take 10-15 s, so a
+    page that lets learners design worlds should pass a smaller cap or fewer episodes.
 
 Randomness and ties
     Everything random comes from one ``np.random.SeedSequence(seed)``: the same call gives
@@ -39,11 +43,12 @@ Randomness and ties
     Ties in argmax are broken at random, afresh at every step. Each run sees the four actions in
     a new uniformly random order (one of the 24 permutations) at every step and takes the
     first maximum in that order, which is uniformly distributed over the tied actions: the
-    same as a fresh coin flip among them. The order is drawn with the block, so it costs one
-    gather per step. (The bandit engine's cheaper trick, one order fixed per run, is not exact
-    here: ties recur among actions that were already updated, and a fixed order would favour
-    the same action at every recurrence.) An exploring step takes the order's first action,
-    which is uniform over all four, as in the book's epsilon-greedy.
+    same as a fresh coin flip among them. The orders are drawn with the block, so at each step
+    this costs one gather and one argmax over all runs. (The bandit engine's cheaper trick,
+    one order fixed per run, is not exact here: ties recur among actions that were already
+    updated, and a fixed order would favour the same action at every recurrence.) An
+    exploring step takes the order's first action, which is uniform over all four, as in the
+    book's epsilon-greedy.
 """
 
 from __future__ import annotations
@@ -382,7 +387,8 @@ def trace_episode(
     seed = check_int("seed", seed, 0, 2**32 - 1)
     max_steps = check_int("max_steps", max_steps, 1, MAX_EPISODE_STEPS)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    return _follow(world, lambda state: _epsilon_greedy(table[state], epsilon, rng), max_steps)
+    values = table.tolist()
+    return _follow(world, lambda state: _epsilon_greedy(values[state], epsilon, rng), max_steps)
 
 
 @dataclass(frozen=True)
@@ -578,7 +584,8 @@ class _RandomBlocks:
 
     For each step, run and slot, one choice's randomness: an action order (one of the 24
     permutations of the four actions) and whether to explore. Q-learning needs one slot per
-    step; Sarsa two (the next action, and the first action of an episode begun after a step).
+    step; Sarsa two: one for the next action A', one for the rare fresh choice at the start
+    (after an episode cut by the cap, or after a step from the start straight into the goal).
     Blocks are drawn for all runs, so run r's numbers at step t do not depend on the other
     runs; only the columns of runs still active are kept.
     """
@@ -586,9 +593,11 @@ class _RandomBlocks:
     def __init__(self, rng: np.random.Generator, runs: int, slots: int, epsilon: float) -> None:
         self.rng, self.runs, self.slots, self.epsilon = rng, runs, slots, epsilon
         self.active = np.arange(runs)
-        self.orders, self.explore = self._draw(1)
+        self.orders = np.empty((slots, 0, runs, N_ACTIONS), dtype=np.intp)
+        self.explore = np.empty((slots, 0, runs), dtype=bool)
 
-    def _draw(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    def draw(self, steps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Orders ``(slots, steps, active runs, 4)`` and explore flags for the next steps."""
         shape = (self.slots, steps, self.runs)
         orders = _PERMUTATIONS[self.rng.integers(len(_PERMUTATIONS), size=shape)]
         explore = self.rng.random(shape) < self.epsilon
@@ -597,7 +606,7 @@ class _RandomBlocks:
         return orders, explore
 
     def next_block(self) -> None:
-        self.orders, self.explore = self._draw(_BLOCK)
+        self.orders, self.explore = self.draw(_BLOCK)
 
     def keep(self, keep: np.ndarray) -> None:
         """Keep the columns of the runs still active (``keep`` masks the active runs)."""
@@ -639,44 +648,55 @@ def _learn(
 
     All runs' tables are stacked: run r's state s is row ``r * n_states + s`` of ``q`` (shape
     ``(runs * n_states, 4)``), and the transition tables are tiled the same way, so one flat
-    index ``row * 4 + action`` reads the next state, the reward and Q(S, A) of every run.
+    index ``row * 4 + action`` reads the next row, the reward and Q(S, A) of every run.
+
+    A step into the goal leads straight to the start row, with discount 0, so the target is
+    R + 0 (as if Q(goal, .) = 0) and the next episode needs no reset. Sarsa's next action A'
+    is then already the first action of the next episode, chosen at the start like any A'.
+    Choosing it before the update of Q(S, A) rather than after only matters when S is the
+    start itself; such runs choose again after the update.
     """
     is_sarsa = algorithm == "sarsa"
     n_states = world.n_states
     next_local, reward_local, terminated_local = world.transitions()
-    run_rows = np.arange(runs)[:, None] * n_states
-    next_row = (run_rows[:, :, None] + next_local[None]).reshape(-1)
+    next_local = np.where(terminated_local, world.start_state, next_local)
+    run_rows = np.arange(runs)[:, None, None] * n_states
+    next_row = (run_rows + next_local[None]).reshape(-1)
     reward_of = np.tile(reward_local.reshape(-1), runs)
     terminated_of = np.tile(terminated_local.reshape(-1), runs)
+    discount_of = np.where(terminated_of, 0.0, gamma)
+    goal_next_to_start = bool(terminated_local[world.start_state].any())
     q = np.zeros((runs * n_states, N_ACTIONS))
     q_flat = q.reshape(-1)
 
+    # Per episode (flat, run-major): its return, the step it ended at, whether it was cut.
     returns_out = np.zeros(runs * episodes)
     ends_out = np.zeros(runs * episodes, dtype=np.int64)
     truncated_out = np.zeros(runs * episodes, dtype=bool)
+    is_last = np.zeros((runs, episodes), dtype=bool)
+    is_last[:, -1] = True
+    is_last = is_last.reshape(-1)
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     blocks = _RandomBlocks(rng, runs, 2 if is_sarsa else 1, epsilon)
 
-    # Per active run: its id, start row, current row (and action, for Sarsa), the reward of
-    # the episode so far, episodes done and the step at which the current episode began.
-    run_ids = np.arange(runs)
-    start_row = run_ids * n_states + world.start_state
+    # Per active run: its start row, current row (and action, for Sarsa), the reward of the
+    # episode so far, and the flat index of its current episode in the per-episode arrays.
+    start_row = np.arange(runs) * n_states + world.start_state
     row = start_row.copy()
     returns = np.zeros(runs)
-    done = np.zeros(runs, dtype=np.int64)
-    began = np.zeros(runs, dtype=np.int64)
+    next_slot = np.arange(runs) * episodes
+    end_slot = next_slot + episodes
     row_offsets = np.arange(runs) * N_ACTIONS
-    cap_due = max_episode_steps
+    cap_due = max_episode_steps  # no episode can be cut before this step
 
-    # The first choice of Sarsa's first episodes uses a block of its own: one step, slot 1.
+    # Sarsa's first action of the first episode comes from a draw of its own, before the blocks.
     action = np.empty(0, dtype=np.intp)
     if is_sarsa:
-        action = _choose(
-            q_flat, row * N_ACTIONS, blocks.orders[1, 0], blocks.explore[1, 0], row_offsets
-        )
+        orders, explore = blocks.draw(1)
+        action = _choose(q_flat, row * N_ACTIONS, orders[0, 0], explore[0, 0], row_offsets)
     step = 0
-    while run_ids.size:
+    while row.size:
         i = step % _BLOCK
         if i == 0:
             blocks.next_block()
@@ -699,47 +719,56 @@ def _learn(
             )
         reward = reward_of.take(taken)
         old = q_flat.take(taken)
-        q_flat.put(taken, old + alpha * (reward + gamma * follow_up - old))
+        q_flat.put(taken, old + alpha * (reward + discount_of.take(taken) * follow_up - old))
         returns += reward
         step += 1
 
-        # Episodes end at the goal, or are cut by the cap. ``cap_due`` is a lower bound of the
-        # step at which the next cut can happen, so the cap costs nothing on most steps.
         ended = terminated_of.take(taken)
-        any_ended = np.count_nonzero(ended) > 0
         cut = None
         if step >= cap_due:
+            # The slow path, rarely taken: find episodes that reached the cap and reset them.
+            episode = next_slot % episodes
+            began = np.where(episode > 0, ends_out.take(next_slot - 1), 0)
             cut = (step - began >= max_episode_steps) & ~ended
-            cap_due = int(began.min()) + max_episode_steps
+            cap_due = int(np.where(cut, step, began).min()) + max_episode_steps
             if cut.any():
-                ended |= cut
-                any_ended = True
-        if any_ended:
+                ended = ended | cut
+                next_rows[cut] = start_row[cut]
+                if is_sarsa:
+                    next_action[cut] = _choose(
+                        q_flat,
+                        next_rows[cut] * N_ACTIONS,
+                        blocks.orders[1, i, cut],
+                        blocks.explore[1, i, cut],
+                        np.arange(np.count_nonzero(cut)) * N_ACTIONS,
+                    )
+            else:
+                cut = None
+        if np.count_nonzero(ended):
             finished = np.flatnonzero(ended)
-            slot = run_ids.take(finished) * episodes + done.take(finished)
-            returns_out[slot] = returns[finished]
-            ends_out[slot] = step
+            slot = next_slot.take(finished)
+            returns_out.put(slot, returns.take(finished))
+            ends_out.put(slot, step)
             if cut is not None:
-                truncated_out[slot] = cut[finished]
-            returns[finished] = 0.0
-            done[finished] += 1
-            began[finished] = step
-            next_rows[finished] = start_row[finished]
-            if is_sarsa:
-                next_action[finished] = _choose(
+                truncated_out.put(slot, cut.take(finished))
+            returns.put(finished, 0.0)
+            next_slot.put(finished, slot + 1)
+            if is_sarsa and goal_next_to_start:
+                again = finished[row.take(finished) == start_row.take(finished)]
+                next_action[again] = _choose(
                     q_flat,
-                    next_rows[finished] * N_ACTIONS,
-                    blocks.orders[1, i, finished],
-                    blocks.explore[1, i, finished],
-                    np.arange(finished.size) * N_ACTIONS,
+                    next_rows[again] * N_ACTIONS,
+                    blocks.orders[1, i, again],
+                    blocks.explore[1, i, again],
+                    np.arange(again.size) * N_ACTIONS,
                 )
-            if done.take(finished).max() >= episodes:
-                keep = done < episodes
-                run_ids, start_row, next_rows = run_ids[keep], start_row[keep], next_rows[keep]
-                returns, done, began = returns[keep], done[keep], began[keep]
+            if np.count_nonzero(is_last.take(slot)):
+                keep = next_slot < end_slot
+                start_row, next_rows, returns = start_row[keep], next_rows[keep], returns[keep]
+                next_slot, end_slot = next_slot[keep], end_slot[keep]
                 if is_sarsa:
                     next_action = next_action[keep]
-                row_offsets = np.arange(run_ids.size) * N_ACTIONS
+                row_offsets = np.arange(next_slot.size) * N_ACTIONS
                 blocks.keep(keep)
         row = next_rows
         if is_sarsa:
@@ -763,12 +792,13 @@ def _learn(
     )
 
 
-def _epsilon_greedy(values, epsilon: float, rng: np.random.Generator) -> int:
+def _epsilon_greedy(values: list[float], epsilon: float, rng: np.random.Generator) -> int:
     """With probability epsilon a uniformly random action, else a greedy one, ties at random."""
     if rng.random() < epsilon:
-        return int(rng.integers(N_ACTIONS))
+        return int(rng.random() * N_ACTIONS)
     best = max(values)
-    return int(rng.choice([a for a in range(N_ACTIONS) if values[a] == best]))
+    tied = [action for action, value in enumerate(values) if value == best]
+    return tied[int(rng.random() * len(tied))]
 
 
 def reference_run(
@@ -785,13 +815,15 @@ def reference_run(
     """One run of Q-learning or Sarsa as a plain loop: the book's pseudocode, line by line.
 
     Same rules as :func:`q_learning` and :func:`sarsa`, one run (``runs`` is 1), its own
-    random stream, so it agrees with them in distribution, not number for number. It is
-    about 1/100 as fast; it exists to be read and to check the vectorised engine.
+    random stream, so it agrees with them in distribution, not number for number. Fifty of
+    these take 20-30 times as long as one 50-run call of the engine (``python -m bench --only
+    gridworld``); it exists to be read and to check the engine.
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
     checked = _check_learning(world, episodes, 1, alpha, epsilon, gamma, seed, max_episode_steps)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
+    next_states, rewards, terminals = (table.tolist() for table in world.transitions())
     q = [[0.0] * N_ACTIONS for _ in range(world.n_states)]
     returns, lengths, truncated = [], [], []
     for _ in range(episodes):
@@ -801,7 +833,8 @@ def reference_run(
         while not terminated and steps < max_episode_steps:
             if algorithm == "q_learning":
                 action = _epsilon_greedy(q[state], epsilon, rng)
-            next_state, reward, terminated = world.step(state, action)
+            next_state = next_states[state][action]
+            reward, terminated = rewards[state][action], terminals[state][action]
             if algorithm == "q_learning":
                 follow_up = max(q[next_state])
             else:
