@@ -1,7 +1,7 @@
 """Print the project's speed figures as Markdown tables.
 
 python -m bench                 # everything
-python -m bench --only bandit   # one or more of: bandit, pages, dqn
+python -m bench --only bandit   # one or more of: bandit, study, gridworld, pages, dqn, memory
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "study", "pages", "dqn", "memory")
+SECTIONS = ("bandit", "study", "gridworld", "pages", "dqn", "memory")
 
 
 def table(rows: list[dict], formats: dict[str, str]) -> str:
@@ -58,6 +58,30 @@ def study() -> None:
     )
 
 
+def gridworld() -> None:
+    from bench.gridworld import (
+        CAPPED_EPISODES,
+        FIGURE_6_4,
+        LOOP_RUNS,
+        run_capped_benchmark,
+        run_gridworld_benchmark,
+    )
+
+    print(
+        f"## Cliff walk (Figure 6.4): {FIGURE_6_4['runs']} runs x {FIGURE_6_4['episodes']} episodes"
+    )
+    print(f"(median of 5; the plain loop is timed on {LOOP_RUNS} runs and scaled)\n")
+    rows = run_gridworld_benchmark()
+    formats = {"wall_s": ".3f", "cpu_s": ".3f", "plain_loop_s": ".1f", "speedup": ".0f"}
+    print(table(rows, formats))
+    print(
+        f"\n### Worst case: step_reward +1, every episode capped at 1,000 steps "
+        f"(50 runs x {CAPPED_EPISODES} episodes, one repetition)\n"
+    )
+    rows = run_capped_benchmark()
+    print(table(rows, {"wall_s": ".2f", "cpu_s": ".2f", "cpu_us_per_step": ".1f"}))
+
+
 def memory() -> None:
     from bench.memory import SETTING_CHANGES, run_memory_benchmark
 
@@ -87,6 +111,7 @@ def dqn() -> None:
 RUNNERS: dict[str, Callable[[], None]] = {
     "bandit": bandit,
     "study": study,
+    "gridworld": gridworld,
     "pages": pages,
     "dqn": dqn,
     "memory": memory,
