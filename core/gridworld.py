@@ -31,8 +31,9 @@ Step cap
     longest episode was 783 steps; Sarsa, whose Q stays noisy with alpha = 0.5, sometimes
     walks a loop for a while, and 10 of its 250,000 episodes were longer than 1,000 steps.
     A world where no episode reaches the goal costs ``episodes * max_episode_steps`` steps of
-    the loop, about 20-30 microseconds each: 500 episodes of 1,000 steps take 10-15 s, so a
-    page that lets learners design worlds should pass a smaller cap or fewer episodes.
+    the loop, about 15 microseconds of CPU each for 50 runs: 500 episodes of 1,000 steps take
+    about 7.5 CPU-seconds, so a page that lets learners design worlds should pass a smaller
+    cap or fewer episodes.
 
 Randomness and ties
     Everything random comes from one ``np.random.SeedSequence(seed)``: the same call gives
@@ -815,9 +816,10 @@ def reference_run(
     """One run of Q-learning or Sarsa as a plain loop: the book's pseudocode, line by line.
 
     Same rules as :func:`q_learning` and :func:`sarsa`, one run (``runs`` is 1), its own
-    random stream, so it agrees with them in distribution, not number for number. Fifty of
-    these take 20-30 times as long as one 50-run call of the engine (``python -m bench --only
-    gridworld``); it exists to be read and to check the engine.
+    random stream, so it agrees with them in distribution, not number for number. It exists
+    to be read and to check the engine. Fifty of these cost about 4-5 times the CPU time of
+    one 50-run call of the engine; the engine's lead grows with runs (8-14 times at 200 and
+    1,000 runs), because its cost per step hardly depends on how many runs step together.
     """
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
