@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "study", "pages", "dqn", "memory", "invaders", "notebooks")
+SECTIONS = ("bandit", "study", "gridworld", "pages", "dqn", "memory", "invaders", "notebooks")
 
 
 def table(rows: list[dict], formats: dict[str, str]) -> str:
@@ -56,6 +56,36 @@ def study() -> None:
             {"median_s": ".2f", "min_s": ".2f"},
         )
     )
+
+
+def gridworld() -> None:
+    from bench.gridworld import (
+        CAPPED_EPISODES,
+        FIGURE_6_4,
+        LOOP_RUNS,
+        run_capped_benchmark,
+        run_gridworld_benchmark,
+    )
+
+    print(
+        f"## Cliff walk (Figure 6.4): {FIGURE_6_4['runs']} runs x {FIGURE_6_4['episodes']} episodes"
+    )
+    print(f"(median of 5; the plain loop is timed on {LOOP_RUNS} runs and scaled)\n")
+    rows = run_gridworld_benchmark()
+    formats = {
+        "wall_s": ".3f",
+        "cpu_s": ".3f",
+        "plain_loop_wall_s": ".2f",
+        "plain_loop_cpu_s": ".2f",
+        "cpu_ratio": ".1f",
+    }
+    print(table(rows, formats))
+    print(
+        f"\n### Worst case: step_reward +1, every episode capped at 1,000 steps "
+        f"(50 runs x {CAPPED_EPISODES} episodes, one repetition)\n"
+    )
+    rows = run_capped_benchmark()
+    print(table(rows, {"wall_s": ".2f", "cpu_s": ".2f", "cpu_us_per_step": ".1f"}))
 
 
 def memory() -> None:
@@ -124,6 +154,7 @@ def notebooks() -> None:
 RUNNERS: dict[str, Callable[[], None]] = {
     "bandit": bandit,
     "study": study,
+    "gridworld": gridworld,
     "pages": pages,
     "dqn": dqn,
     "memory": memory,
