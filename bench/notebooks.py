@@ -114,17 +114,17 @@ def run_generation_benchmark(repeats: int = 20) -> list[dict]:
 
 def run_step_cost_benchmark(runs: int = 30, steps: int = 1000) -> list[dict]:
     """Microseconds per step of each reference function next to the constant the builder uses."""
-    strategies = {
-        "naive": Naive(),
-        "greedy": Greedy(),
-        "epsilon_greedy": EpsilonGreedy(epsilon=0.1),
-        "decaying_epsilon": DecayingEpsilon(),
-        "ucb": UCB(c=2.0),
-        "gradient": GradientBandit(alpha=0.1),
-        "thompson": ThompsonSampling(),
-    }
+    strategies = (
+        Naive(),
+        Greedy(),
+        EpsilonGreedy(epsilon=0.1),
+        DecayingEpsilon(),
+        UCB(c=2.0),
+        GradientBandit(alpha=0.1),
+        ThompsonSampling(),
+    )
     rows = []
-    for name, strategy in strategies.items():
+    for strategy in strategies:
         play = reference.reference_function(strategy)
         parameters = reference.reference_parameters(strategy)
         wall, cpu = time.perf_counter(), time.process_time()
@@ -135,7 +135,7 @@ def run_step_cost_benchmark(runs: int = 30, steps: int = 1000) -> list[dict]:
                 "function": play.__name__,
                 "us_per_step": wall / (runs * steps) * 1e6,
                 "cpu_us_per_step": cpu / (runs * steps) * 1e6,
-                "builder_constant": MICROSECONDS_PER_STEP[name],
+                "builder_constant": MICROSECONDS_PER_STEP[play],
             }
         )
     return rows

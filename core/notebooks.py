@@ -60,13 +60,13 @@ files, so there is no link while this is None."""
 COLAB_BRANCH = "main"
 
 MICROSECONDS_PER_STEP = {
-    "naive": 3.0,
-    "greedy": 5.2,
-    "epsilon_greedy": 5.2,
-    "decaying_epsilon": 5.3,
-    "ucb": 11.0,
-    "gradient": 18.0,
-    "thompson": 11.0,
+    reference.naive: 3.0,
+    reference.greedy: 5.2,
+    reference.epsilon_greedy: 5.2,
+    reference.decaying_epsilon: 5.3,
+    reference.ucb: 11.0,
+    reference.gradient_bandit: 18.0,
+    reference.thompson_sampling: 11.0,
 }
 """Plain-loop cost of one step of each reference function (``python -m bench --only notebooks``
 measures them; 2-core machine, Python 3.11)."""
@@ -87,7 +87,7 @@ def colab_url(owner: str, repo: str, branch: str, path: str) -> str:
 
 def loop_seconds(strategies: Sequence[Strategy], steps: int, runs: int, walk_sd: float) -> float:
     """Estimated plain-loop computing time of an experiment, from ``MICROSECONDS_PER_STEP``."""
-    per_step = sum(MICROSECONDS_PER_STEP[s.name] for s in strategies)
+    per_step = sum(MICROSECONDS_PER_STEP[reference.reference_function(s)] for s in strategies)
     if walk_sd > 0:
         per_step += WALK_MICROSECONDS_PER_STEP * len(strategies)
     return per_step * 1e-6 * steps * runs

@@ -16,13 +16,21 @@ they must stay self-contained: numpy only, no names from the rest of the project
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable
 
 import numpy as np
 
-from core.bandit import Strategy
+from core.bandit import (
+    UCB,
+    DecayingEpsilon,
+    EpsilonGreedy,
+    GradientBandit,
+    Greedy,
+    Naive,
+    Strategy,
+    ThompsonSampling,
+)
 
 
 class Bandit:
@@ -222,16 +230,16 @@ def thompson_sampling(bandit, steps, rng, prior_mean=0.0, prior_sd=1.0):
 
 # For the app: from a ``core.bandit`` strategy to its reference function and call.
 
-REFERENCE_FUNCTIONS: dict[str, Callable] = {
-    "naive": naive,
-    "greedy": greedy,
-    "epsilon_greedy": epsilon_greedy,
-    "decaying_epsilon": decaying_epsilon,
-    "ucb": ucb,
-    "gradient": gradient_bandit,
-    "thompson": thompson_sampling,
+REFERENCE_FUNCTIONS: dict[type[Strategy], Callable] = {
+    Naive: naive,
+    Greedy: greedy,
+    EpsilonGreedy: epsilon_greedy,
+    DecayingEpsilon: decaying_epsilon,
+    UCB: ucb,
+    GradientBandit: gradient_bandit,
+    ThompsonSampling: thompson_sampling,
 }
-"""Reference function by ``Strategy.name``; its parameters are named like the class's fields."""
+"""Reference function by strategy class; its parameters are named like the class's fields."""
 
 TESTBED_CODE: tuple[Callable, ...] = (Bandit, argmax, run_experiment)
 """What every strategy function needs around it, in the order a notebook defines it."""
@@ -240,11 +248,11 @@ TESTBED_CODE: tuple[Callable, ...] = (Bandit, argmax, run_experiment)
 def reference_function(strategy: Strategy) -> Callable:
     """The plain-loop function that plays ``strategy``'s rule, one run at a time."""
     try:
-        return REFERENCE_FUNCTIONS[strategy.name]
-    except (AttributeError, KeyError):
+        return REFERENCE_FUNCTIONS[type(strategy)]
+    except KeyError:
         raise ValueError(
             f"strategy must be one of core.bandit's strategies "
-            f"({', '.join(REFERENCE_FUNCTIONS)}), got {strategy!r}"
+            f"({', '.join(cls.__name__ for cls in REFERENCE_FUNCTIONS)}), got {strategy!r}"
         ) from None
 
 
@@ -256,11 +264,11 @@ def reference_parameters(strategy: Strategy) -> dict[str, object]:
     """
     signature = inspect.signature(reference_function(strategy)).parameters
     parameters = {}
-    for field in dataclasses.fields(strategy):
-        value = getattr(strategy, field.name)
-        default = signature[field.name].default
+    for name in list(signature)[3:]:  # after (bandit, steps, rng), in the function's order
+        value = getattr(strategy, name)
+        default = signature[name].default
         if default is inspect.Parameter.empty or value != default:
-            parameters[field.name] = value
+            parameters[name] = value
     return parameters
 
 

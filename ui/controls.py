@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.state import get_session_state
 
 from core.validation import MAX_SEED
@@ -317,7 +319,8 @@ class ControlPanel:
         invalid, unknown = self.ignored_url_keys()
         for key in self._raw_url:
             if key not in self._values and key in st.query_params:
-                del st.query_params[key]
+                with suppress(StreamlitAPIException):  # bound to a widget not drawn this run
+                    del st.query_params[key]
         parts = []
         if invalid:
             names = ", ".join(f"`{key}`" for key in invalid)

@@ -14,7 +14,7 @@ def test_study_covers_the_books_grids():
     assert grids["ε"][0] == 2**-7 and grids["ε"][-1] == 2**-2
     assert grids["α"][0] == 2**-5 and grids["α"][-1] == 2
     assert grids["c"][0] == 2**-4 and grids["c"][-1] == 4
-    assert grids["Q₀"][0] == 2**-2 and grids["Q₀"][-1] == 4
+    assert grids["Q₁"][0] == 2**-2 and grids["Q₁"][-1] == 4
 
 
 @pytest.fixture(scope="module")

@@ -162,7 +162,7 @@ def test_every_strategy_of_the_all_methods_lab_gets_its_function_once():
 
 
 def test_equal_labels_stay_apart():
-    same_label = [DecayingEpsilon(initial=0.0), DecayingEpsilon(initial=5.0)]
+    same_label = [DecayingEpsilon(decay_steps=100), DecayingEpsilon(decay_steps=200)]
     notebook = download(strategies=same_label, runs=100)
     experiment = next(s for s in code_cells(notebook) if s.startswith("strategies = {"))
     assert '"Decaying ε (1 → 0.01, exponential, half-life 100) (2)": (' in experiment

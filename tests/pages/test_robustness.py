@@ -1,18 +1,26 @@
 """Generated checks over every page in the navigation: controls at their extremes, hostile URLs.
 
-Nothing here is hand-picked: the pages come from the router, the controls from what each page
-draws, so a new page or control is covered as soon as it exists.
+Nothing here is hand-picked: the pages come from the page registry, the controls from what each
+page draws, so a new page or control is covered as soon as it exists.
 """
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from bench.pages import navigation_pages
 from tests.pages.helpers import open_page
+from ui import registry
+from ui.controls import _matches
 
-PAGES = navigation_pages()
+SMALL = {"runs": "100", "steps": "100"}
+"""A testbed every page accepts (the study's choices included), so one control at its extreme
+is the only large thing in a run."""
+
+PAGES = [spec.path for spec in registry.COURSE]
+TRAINING_DEADLINE = 240.0
 DRIVEN_TYPES = ("slider", "select_slider", "number_input", "selectbox", "multiselect", "toggle")
 HOSTILE_VALUES = [
     "<script>alert('x')</script>",
@@ -27,7 +35,7 @@ HOSTILE_VALUES = [
 ]
 
 
-def test_the_router_lists_pages():
+def test_the_registry_lists_pages():
     assert "pages/home.py" in PAGES and len(PAGES) >= 5
 
 
@@ -96,7 +104,8 @@ def _parse(option: str):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_control_at_its_extremes(page):
-    at = open_page(page)
+    """Each control to each of its extremes in turn (then back), from a small testbed."""
+    at = open_page(page, SMALL)
     assert_clean(at, f"{page} with defaults")
     done: set[str] = set()
     while True:
@@ -118,21 +127,40 @@ def test_every_control_at_its_extremes(page):
                 at.run()
 
 
+def url_keys(at: AppTest) -> dict[str, object]:
+    """Every control bound to the URL (form controls too), by key."""
+    widgets = keyed_widgets(at, in_form=False) | keyed_widgets(at, in_form=True)
+    return {key: widget for key, widget in widgets.items() if widget.proto.query_param_key}
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_hostile_urls_fall_back_to_defaults(page):
-    keys = list(driven_widgets(open_page(page)))
+def test_hostile_urls_fall_back_to_defaults_and_are_reported(page):
+    keys = [
+        key for key in url_keys(open_page(page, reveal=False)) if not key.startswith("inspect_")
+    ]
     for hostile in HOSTILE_VALUES:
         query = {key: hostile for key in keys} | {"not_a_setting": hostile}
-        at = open_page(page, query=query)
+        at = open_page(page, query=query, reveal=False)
         assert_clean(at, f"{page} with every setting = {hostile[:30]!r}")
-        notes = " ".join(info.value for info in at.info)
+        notes = " ".join(info.value for info in at.info if "were ignored" in info.value)
         assert "script" not in notes and "xxxxx" not in notes
-        if hostile:
-            assert "unknown setting" in notes, f"{page}: no note for {hostile[:30]!r}"
+        if not hostile:
+            continue
+        assert "unknown setting" in notes, f"{page}: no note for {hostile[:30]!r}"
+        widgets = url_keys(at)
+        rejected = [key for key in keys if not _matches([hostile], widgets[key].value)]
+        for key in rejected:
+            assert f"`{key}`" in notes, f"{page}: {key} = {hostile[:30]!r} was dropped silently"
 
 
 def submit(at: AppTest, label: str) -> None:
-    next(button for button in at.get("button") if button.label == label).click().run(timeout=300)
+    """Press the form's button, then rerun until the training it started has been collected."""
+    next(button for button in at.get("button") if button.label == label).click().run()
+    deadline = time.monotonic() + TRAINING_DEADLINE
+    while "dqn_job" in at.session_state:
+        assert time.monotonic() < deadline, "training did not finish in time"
+        time.sleep(0.2)
+        at.run()
 
 
 def pages_with_forms():
@@ -148,6 +176,7 @@ def smallest_budget(widgets: dict[str, object]) -> int:
     return min(extremes(widgets["budget"]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("edge", [0, -1], ids=["minimums", "maximums"])
 def test_every_form_control_at_its_extremes_trains(edge):
     """Each form page trains with every control at one edge (the budget kept smallest)."""
@@ -160,6 +189,7 @@ def test_every_form_control_at_its_extremes_trains(edge):
         assert "budget 1000" in at.selectbox(key="dqn_inspect").value
 
 
+@pytest.mark.slow
 def test_every_form_option_trains():
     """Every option of every choice in a form, one at a time, with the smallest budget."""
     for page, _, widgets in pages_with_forms():
@@ -190,9 +220,7 @@ def test_a_setting_shared_by_pages_has_one_default():
     """
     defaults: dict[str, tuple[str, object]] = {}
     for page in PAGES:
-        for key, widget in driven_widgets(open_page(page)).items():
-            if key.startswith("inspect_"):
-                continue  # the per-run step viewer is not bound to the URL
+        for key, widget in url_keys(open_page(page, SMALL)).items():
             default = defaults.setdefault(key, (page, widget.value))
             assert default[1] == widget.value, (
                 f"{key!r} starts at {widget.value!r} on {page} but {default[1]!r} on {default[0]}"
