@@ -54,25 +54,6 @@ if guess.revealed:
     results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
     plain = results[0]
     result = results[-1]
-    stuck, found, never = st.columns(3)
-    stuck.metric(
-        "Runs stuck on a worse arm",
-        f"{1 - result.best_arm_found_rate:.0%}",
-        help="Runs whose most-pulled arm is not the best one.",
-        border=True,
-    )
-    found.metric(
-        "Runs that found the best arm",
-        f"{result.best_arm_found_rate:.0%}",
-        help="Runs whose most-pulled arm is the best one.",
-        border=True,
-    )
-    never.metric(
-        "Runs that never tried the best arm",
-        f"{result.never_tried_best_rate:.0%}",
-        help="Runs that did not pull the best arm even once in all their steps.",
-        border=True,
-    )
 
     def feedback() -> None:
         ending = answers.late(plain)
@@ -82,6 +63,25 @@ if guess.revealed:
             f"Plain greedy pulls the optimal arm in **{percent(ending)}** of runs over the last "
             f"10% of steps: it locks onto a worse arm in {1 - plain.best_arm_found_rate:.0%} of "
             f"runs, and {plain.never_tried_best_rate:.0%} of runs never pull the best arm at all.",
+        )
+        stuck, found, never = st.columns(3)
+        stuck.metric(
+            "Runs stuck on a worse arm",
+            f"{1 - result.best_arm_found_rate:.0%}",
+            help="Runs whose most-pulled arm is not the best one.",
+            border=True,
+        )
+        found.metric(
+            "Runs that found the best arm",
+            f"{result.best_arm_found_rate:.0%}",
+            help="Runs whose most-pulled arm is the best one.",
+            border=True,
+        )
+        never.metric(
+            "Runs that never tried the best arm",
+            f"{result.never_tried_best_rate:.0%}",
+            help="Runs that did not pull the best arm even once in all their steps.",
+            border=True,
         )
 
     sections.results_over_runs(results, feedback=feedback)

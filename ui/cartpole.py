@@ -52,12 +52,13 @@ def _caption_font() -> ImageFont.ImageFont:
 def _draw_q_values(draw: ImageDraw.ImageDraw, q_values: np.ndarray, scale: float) -> None:
     """Q(s, push left) and Q(s, push right) as bars; the greedy action's bar is dark."""
     greedy = int(np.argmax(q_values))
-    for action, (name, value) in enumerate(zip(("Q(s, ←)", "Q(s, →)"), q_values, strict=True)):
+    names = ("Q(s, left)", "Q(s, right)")  # the bitmap font has no arrow glyphs
+    for action, (name, value) in enumerate(zip(names, q_values, strict=True)):
         top = BAR_TOP + action * (BAR_HEIGHT + 8)
         length = max(2.0, BAR_WIDTH * max(0.0, float(value)) / scale)
         colour = GREEDY_BAR if action == greedy else OTHER_BAR
         draw.rectangle([BAR_LEFT, top, BAR_LEFT + length, top + BAR_HEIGHT], fill=colour)
-        draw.text((BAR_LEFT - 92, top), f"{name}", fill=TEXT, font=_caption_font())
+        draw.text((BAR_LEFT - 112, top), name, fill=TEXT, font=_caption_font())
         draw.text(
             (BAR_LEFT + BAR_WIDTH + 8, top), f"{float(value):.1f}", fill=TEXT, font=_caption_font()
         )

@@ -21,7 +21,7 @@ from ui import registry
 from ui.charts import curves, one_run
 from ui.charts.style import number
 from ui.course import PageHalted
-from ui.drawing import draw, draw_in_columns
+from ui.drawing import draw_in_columns
 
 FIRST_STEPS_SHOWN = 15
 PLAY_SECONDS_PER_STEP = 0.7
@@ -88,14 +88,26 @@ def summary_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
 
 
 SUMMARY_FORMATS = {
-    "Strategy": st.column_config.TextColumn(width="large"),
-    "Total reward per run": st.column_config.NumberColumn(format="%.0f"),
-    "Average reward, all steps": st.column_config.NumberColumn(format="%.2f"),
-    "Average reward, last 10%": st.column_config.NumberColumn(format="%.2f"),
-    "% optimal action, last 10%": st.column_config.NumberColumn(format="%.1f%%"),
-    "Total regret": st.column_config.NumberColumn(format="%.0f"),
-    "% runs that never tried the best arm": st.column_config.NumberColumn(format="%.1f%%"),
+    "Total reward per run": "{:,.0f}",
+    "Average reward, all steps": "{:.2f}",
+    "Average reward, last 10%": "{:.2f}",
+    "% optimal action, last 10%": "{:.1f}%",
+    "Total regret": "{:,.0f}",
+    "% runs that never tried the best arm": "{:.1f}%",
 }
+
+
+def summary_table(results: Sequence[BanditResult]) -> None:
+    """The summary as a plain table: headers and names wrap instead of being cut off, and a
+    screen reader reads it as a table."""
+    frame = summary_frame(results)
+    shown = frame.assign(
+        **{
+            column: [text.format(value) for value in frame[column]]
+            for column, text in SUMMARY_FORMATS.items()
+        }
+    )
+    st.table(shown.set_index("Strategy"))
 
 
 def _results_intro(first: BanditResult) -> str:
@@ -146,26 +158,22 @@ def results_over_runs(
     st.markdown(_results_intro(first) + (f" {note}" if note else ""))
     if feedback is not None:
         feedback()
-    st.dataframe(summary_frame(results), hide_index=True, column_config=SUMMARY_FORMATS)
+    summary_table(results)
     draw_in_columns([curves.reward_chart(results, slots), curves.optimal_chart(results, slots)])
-    left, right = st.columns(2)
-    draw(curves.pull_share_chart(results, slots), left)
-    with right:
-        if show_epsilon:
-            draw(curves.epsilon_chart(results, slots))
-        else:
-            _regret(results, slots, key)
-    if show_epsilon:
-        _regret(results, slots, key)
-
-
-def _regret(results: Sequence[BanditResult], slots: tuple[int, ...] | None, key: str) -> None:
     log_x = st.toggle(
-        "Log scale for steps",
+        "Log scale for steps on the regret chart",
         key=f"{key}_regret_log",
         help="On a log step axis, regret that grows like log t becomes a straight line.",
     )
-    draw(curves.regret_chart(results, slots, log_x))
+    figures = [curves.pull_share_chart(results, slots)]
+    if show_epsilon:
+        figures.append(curves.epsilon_chart(results, slots))
+    figures.append(curves.regret_chart(results, slots, log_x))
+    draw_in_columns(figures)
+    _regret_caption(results)
+
+
+def _regret_caption(results: Sequence[BanditResult]) -> None:
     growth = "; ".join(f"{result.strategy.label} {regret_growth(result):.3f}" for result in results)
     st.caption(
         "Regret is the reward lost against always pulling the best arm, q*(best) − q*(A_t), "
@@ -185,6 +193,7 @@ def _describe_step(result: BanditResult, step: int) -> str:
     before = trace.q_estimates[index - 1, arm] if index > 0 else None
     after = trace.q_estimates[index, arm]
     why = strategy.choice_words[int(trace.exploratory[index])]
+    estimate = lower_first(strategy.estimate_name)
     moved = (
         f"from {before:.2f} to {after:.2f}"
         if before is not None
@@ -195,9 +204,14 @@ def _describe_step(result: BanditResult, step: int) -> str:
     verdict = "the best arm" if arm == best else f"not the best arm (that is arm {best + 1})"
     return (
         f"At step {step} the agent pulled **arm {arm + 1}**: *{why}*. It received a reward of "
-        f"{trace.rewards[index]:.2f}, so its {strategy.estimate_name} of arm {arm + 1} moved "
+        f"{trace.rewards[index]:.2f}, so its {estimate} of arm {arm + 1} moved "
         f"{moved}{others}. Arm {arm + 1} is {verdict}."
     )
+
+
+def lower_first(text: str) -> str:
+    """'Estimate Q(a)' -> 'estimate Q(a)', for a name in the middle of a sentence."""
+    return text[:1].lower() + text[1:]
 
 
 def _step_key(key: str, result: BanditResult) -> str:
@@ -267,7 +281,7 @@ def _step_view(result: BanditResult, key: str, timed: bool) -> None:
     others = int(np.count_nonzero(result.trace.exploratory[:step]))
     st.caption(
         f"Up to step {step}, {others} of {step} pulls ({others / step:.0%}) went to an arm "
-        f"other than the one with the highest {type(result.strategy).estimate_name} "
+        f"other than the one with the highest {lower_first(type(result.strategy).estimate_name)} "
         f"(*{other_word}*)."
     )
 

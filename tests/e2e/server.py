@@ -47,11 +47,14 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_app(name: str = "app") -> Iterator[AppServer]:
-    """`streamlit run streamlit_app.py` from the repo root; yields once /_stcore/health says ok."""
-    port = free_port()
+def running_app(name: str = "app", port: int | None = None) -> Iterator[AppServer]:
+    """`streamlit run streamlit_app.py` from the repo root; yields once /_stcore/health says ok.
+
+    ``port`` reuses a port (a restarted server); by default a free one is picked.
+    """
+    port = port if port is not None else free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"e2e-{name}-server.log"
+    log = ARTIFACTS / f"e2e-{name}-{port}-server.log"
     command = [
         sys.executable,
         "-m",

@@ -72,11 +72,12 @@ def test_page_follows_the_anatomy_and_draws_what_core_returns(page):
         np.testing.assert_allclose(got["value"], want["value"])
         np.testing.assert_array_equal(got["step"], want["step"])
         assert drawn.alt.startswith("Line chart of") and f"{STEPS:,} steps" in drawn.alt
-    summary = at.dataframe[0].value
-    assert list(summary.columns[:2]) == ["Strategy", "Total reward per run"]
+    summary = at.table[0].value
+    assert summary.index.name == "Strategy"
+    assert summary.columns[0] == "Total reward per run", "the stated goal comes first"
     totals = {r.strategy.label: r.mean_reward.sum() for r in results}
-    for label, total in zip(summary["Strategy"], summary["Total reward per run"], strict=True):
-        assert total == pytest.approx(totals[label])
+    for label, total in zip(summary.index, summary["Total reward per run"], strict=True):
+        assert total == f"{totals[label]:,.0f}"
     assert f"**{RUNS:,} runs**" in text_of(at)
 
 

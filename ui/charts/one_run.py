@@ -92,7 +92,8 @@ def _estimates_template(estimate_name: str, with_truth: bool) -> alt.LayerChart:
         y="q_estimate:Q", opacity=alt.condition(alt.datum.pulled_now, alt.value(1), alt.value(0))
     )
     layers = [bars, marker]
-    subtitle = [f"bars: {estimate_name}", "orange bar with ▼: the arm pulled at this step"]
+    name = estimate_name[:1].lower() + estimate_name[1:]
+    subtitle = [f"bars: {name}", "orange bar with ▼: the arm pulled at this step"]
     if with_truth:
         layers.append(
             base.mark_tick(color=TRUE_VALUE_COLOR, thickness=3, size=28).encode(

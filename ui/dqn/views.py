@@ -231,7 +231,7 @@ def history_table(runs: list[RunRecord]) -> pd.DataFrame:
                 f"{r.result.solved_at_step:,}" if r.result.solved else "—" for r in runs
             ],
             "Ended by": [r.result.ended_by for r in runs],
-            "Episodes": [r.result.episodes for r in runs],
-            "Env steps": [r.result.total_steps for r in runs],
+            "Episodes": [f"{r.result.episodes:,}" for r in runs],
+            "Env steps": [f"{r.result.total_steps:,}" for r in runs],
         }
     )
