@@ -82,13 +82,20 @@ def dqn() -> None:
 
 
 def classroom(args: argparse.Namespace) -> None:
-    from bench.classroom import print_reports, run_classroom_benchmark, settings_from
+    from bench.classroom import (
+        print_bytes_by_element,
+        print_reports,
+        run_classroom_benchmark,
+        settings_from,
+    )
 
     print(
         f"## Classroom load on a real server: /{args.page}, {args.changes} new seeds per "
         f"learner, pace {args.pace} (websocket learners, no browser)\n"
     )
     print_reports(run_classroom_benchmark(args.learners, **settings_from(args)))
+    if args.by_element:
+        print_bytes_by_element(args.page)
 
 
 RUNNERS: dict[str, Callable[[argparse.Namespace], None]] = {

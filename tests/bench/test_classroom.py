@@ -6,7 +6,7 @@ import random
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.classroom import ClassroomSettings, Learner, run_classroom
+from bench.classroom import ClassroomSettings, Learner, bytes_by_element, run_classroom
 from bench.tables import table
 
 ROW_COLUMNS = [
@@ -193,3 +193,14 @@ def test_two_learners_two_changes_against_a_real_server():
     assert row["cpu_s_per_change"] == pytest.approx(report.server_cpu_s / 4)
     assert row["rss_idle_mib"] is None
     assert table([row], {}).count("\n") == 2
+
+
+@pytest.mark.slow
+def test_bytes_by_element_adds_up_one_change_against_a_real_server():
+    rows = bytes_by_element("epsilon_greedy", seed=3)
+
+    charts = [row for row in rows if row["element"].startswith("chart")]
+    assert charts and all(row["arrow"] > 0 and row["spec"] > 0 for row in charts)
+    assert all(row["arrow"] + row["spec"] <= row["bytes"] for row in rows)
+    assert [row["bytes"] for row in rows] == sorted((row["bytes"] for row in rows), reverse=True)
+    assert sum(row["count"] for row in rows if row["element"] == "script_finished") == 1
