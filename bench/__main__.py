@@ -2,6 +2,7 @@
 
 python -m bench                 # everything
 python -m bench --only bandit   # one or more of the SECTIONS below
+python -m bench --only classroom --learners 10 20 40 --changes 5 --idle 600
 """
 
 from __future__ import annotations
@@ -11,23 +12,29 @@ import logging
 import multiprocessing
 import platform
 import resource
+import signal
 import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-SECTIONS = ("bandit", "study", "gridworld", "pages", "dqn", "memory", "invaders", "notebooks")
+from bench.classroom import add_arguments as add_classroom_arguments
+from bench.tables import table
 
-
-def table(rows: list[dict], formats: dict[str, str]) -> str:
-    """A Markdown table of ``rows`` with per-column format specs."""
-    columns = list(rows[0])
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        cells = [format(row[c], formats.get(c, "")) for c in columns]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+SECTIONS = (
+    "bandit",
+    "study",
+    "gridworld",
+    "pages",
+    "dqn",
+    "memory",
+    "invaders",
+    "notebooks",
+    "classroom",
+)
+CLASSROOM_LEARNERS = (10, 20)
+"""Class sizes of the classroom section by default: a few minutes in all on the first release."""
 
 
 def bandit() -> None:
@@ -151,31 +158,56 @@ def notebooks() -> None:
     print(table(rows, {"wall_s": ".1f", "kernel_cpu_s": ".1f", "client_cpu_s": ".1f"}))
 
 
-RUNNERS: dict[str, Callable[[], None]] = {
-    "bandit": bandit,
-    "study": study,
-    "gridworld": gridworld,
-    "pages": pages,
-    "dqn": dqn,
-    "memory": memory,
-    "invaders": invaders,
-    "notebooks": notebooks,
+def classroom(args: argparse.Namespace) -> None:
+    from bench.classroom import (
+        print_bytes_by_element,
+        print_reports,
+        run_classroom_benchmark,
+        settings_from,
+    )
+
+    print(
+        f"## Classroom load on a real server: /{args.page}, {args.changes} new seeds per "
+        f"learner, pace {args.pace} (websocket learners, no browser)\n"
+    )
+    print_reports(run_classroom_benchmark(args.learners, **settings_from(args)))
+    if args.by_element:
+        print_bytes_by_element(args.page)
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "bandit": lambda _: bandit(),
+    "study": lambda _: study(),
+    "gridworld": lambda _: gridworld(),
+    "pages": lambda _: pages(),
+    "dqn": lambda _: dqn(),
+    "memory": lambda _: memory(),
+    "invaders": lambda _: invaders(),
+    "notebooks": lambda _: notebooks(),
+    "classroom": classroom,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
+    add_classroom_arguments(parser, learners=CLASSROOM_LEARNERS)
     args = parser.parse_args(argv)
     # AppTest runs pages outside a server; Streamlit's warnings about that are noise here.
     logging.disable(logging.WARNING)
+    # A plain `kill` ends the run through its cleanup, which stops the classroom's server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     print(
         f"# Benchmarks: Python {platform.python_version()}, numpy {np.__version__}, "
         f"{platform.machine()}, {time.strftime('%Y-%m-%d %H:%M')}\n"
     )
     for name in SECTIONS:
         if name in args.only:
-            RUNNERS[name]()
+            RUNNERS[name](args)
             print()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak resident memory of this process: {peak_mib:.0f} MiB")
