@@ -83,6 +83,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = "streamlit_app.py"
 LOG_DIR = ROOT / "artifacts"
 SEED_LABEL = "Random seed"
+SKIP_LABEL = "Skip, just show me"
+"""The course asks for a prediction before showing results; a learner skips it once."""
 PACES = ("think", "fixed")
 THINK_SECONDS = (2.0, 4.0)
 """A learner's pause between changes: uniform in this range, from a seeded generator."""
@@ -289,6 +291,7 @@ class Learner:
     rng: random.Random
     connection: ClientConnection | None = None
     seed_widget_id: str | None = None
+    skip_widget_id: str | None = None
     page_script_hash: str = ""
     bytes_received: int = 0
     exceptions: int = 0
@@ -328,6 +331,16 @@ class Learner:
         status = await self._finished
         if status != ForwardMsg.FINISHED_SUCCESSFULLY:
             raise RuntimeError(f"learner {self.index}: page load ended with status {status}")
+        if self.skip_widget_id is not None:  # see the results, as a learner who skips
+            request = BackMsg()
+            request.rerun_script.page_script_hash = self.page_script_hash
+            widget = request.rerun_script.widget_states.widgets.add()
+            widget.id = self.skip_widget_id
+            widget.trigger_value = True
+            await self._send(request)
+            status = await self._finished
+            if status != ForwardMsg.FINISHED_SUCCESSFULLY:
+                raise RuntimeError(f"learner {self.index}: skipping ended with status {status}")
         self.load_s = time.perf_counter() - start
         if self.seed_widget_id is None:
             raise RuntimeError(f"the page {self.page!r} has no {SEED_LABEL!r} number input")
@@ -432,6 +445,8 @@ class Learner:
         kind = element.WhichOneof("type")
         if kind == "number_input" and element.number_input.label == SEED_LABEL:
             self.seed_widget_id = element.number_input.id
+        elif kind == "button" and element.button.label == SKIP_LABEL:
+            self.skip_widget_id = element.button.id
         elif kind == "exception":
             self.exceptions += 1
         elif kind == "alert" and element.alert.format == Alert.ERROR:
