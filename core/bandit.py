@@ -85,7 +85,7 @@ def first_argmax(values: np.ndarray) -> np.ndarray:
     return arms - (is_max * _REVERSED_RANKS[-arms:]).max(axis=0)
 
 
-_REVERSED_RANKS = np.arange(MAX_ARMS, 0, -1, dtype=np.int16)[:, None]
+_REVERSED_RANKS = np.arange(MAX_ARMS, 0, -1, dtype=np.int8)[:, None]
 """k, k-1, ..., 1 down the arms: the largest rank among the maxima marks the first one."""
 
 

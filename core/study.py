@@ -75,6 +75,11 @@ def settings_count(methods: tuple[Method, ...] = METHODS) -> int:
     return sum(len(method.exponents) for method in methods)
 
 
+def strategies(methods: tuple[Method, ...] = METHODS) -> list[Strategy]:
+    """Every strategy the study runs, in order (so a caller can run them all at once first)."""
+    return [method.make(value) for method in methods for value in method.values]
+
+
 def parameter_study(
     runs: int = 2000,
     steps: int = 1000,

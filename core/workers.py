@@ -23,6 +23,10 @@ Rules
     - Identical configs give identical results whatever runs alongside, because training
       touches no process-wide random state (see ``core.dqn.training``).
 
+Simulations
+    :func:`simulation_pool` is a plain process pool for the bandit pages' simulations, so that
+    many visitors' changes use every core, not only the web server's.
+
 Pure Python and torch: no Streamlit here, so the pool is tested directly.
 """
 
@@ -37,6 +41,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -361,6 +366,7 @@ class TrainingPool:
 
 _POOL: TrainingPool | None = None
 _POOL_LOCK = threading.Lock()
+_SIMULATIONS: ProcessPoolExecutor | None = None
 
 
 def shared_pool() -> TrainingPool:
@@ -371,3 +377,19 @@ def shared_pool() -> TrainingPool:
             _POOL = TrainingPool()
             atexit.register(_POOL.shutdown)
         return _POOL
+
+
+def simulation_pool() -> ProcessPoolExecutor:
+    """The process's pool for bandit simulations: one process per core.
+
+    A simulation takes a tenth of a second or so; many visitors changing settings at once keep
+    every core busy, where the web server's own threads would share one.
+    """
+    global _SIMULATIONS
+    with _POOL_LOCK:
+        if _SIMULATIONS is None:
+            _SIMULATIONS = ProcessPoolExecutor(
+                max_workers=os.cpu_count() or 2, mp_context=multiprocessing.get_context("spawn")
+            )
+            atexit.register(_SIMULATIONS.shutdown, wait=False, cancel_futures=True)
+        return _SIMULATIONS

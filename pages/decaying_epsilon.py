@@ -112,9 +112,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(
-        lambda: [runners.simulate(fixed, testbed), runners.simulate(decaying, testbed)]
-    )
+    results = sections.run_all(lambda: runners.simulate_all([fixed, decaying], testbed))
     fixed_result, decaying_result = results
     fixed_total = float(fixed_result.mean_reward.sum())
     decaying_total = float(decaying_result.mean_reward.sum())

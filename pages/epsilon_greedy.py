@@ -64,7 +64,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(lambda: [runners.simulate(agent(e), testbed) for e in epsilons])
+    results = sections.run_all(lambda: runners.simulate_all([agent(e) for e in epsilons], testbed))
     slots = tuple(EPSILON_CHOICES.index(e) for e in epsilons)
 
     def feedback() -> None:

@@ -64,7 +64,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
+    results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
     with_baseline, without = results
 
     def feedback() -> None:

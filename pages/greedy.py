@@ -51,7 +51,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
+    results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
     plain = results[0]
     result = results[-1]
 

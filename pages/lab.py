@@ -89,7 +89,7 @@ if not strategies:
     st.info("Add at least one row with a method to compare.", icon=":material/add_row_below:")
     raise PageHalted
 
-results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
+results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
 if testbed.walk_sd > 0:
     note = (
         "The true values drift, so the best possible reward and the optimal arm change over "

@@ -5,7 +5,7 @@ import streamlit as st
 from core import study
 from ui import course, routing, runners, sections
 from ui.charts import study as study_charts
-from ui.controls import ControlPanel
+from ui.controls import ControlPanel, Testbed
 from ui.drawing import draw
 
 routing.ensure_router()
@@ -49,17 +49,15 @@ panel.finish()
 progress = st.progress(0.0, text="Running the study…")
 
 
-def report(done: int, total: int, label: str) -> None:
-    progress.progress(done / total, text=f"{done} of {total} settings done: {label}")
+def report(done: int, total: int) -> None:
+    progress.progress(done / total, text=f"{done} of {total} settings done")
 
 
 with sections.readable_errors():
+    testbed = Testbed(steps=int(steps), runs=int(runs), seed=int(seed))
+    runners.simulate_all(study.strategies(), testbed, progress=report)
     points = study.parameter_study(
-        runs=int(runs),
-        steps=int(steps),
-        seed=int(seed),
-        progress=report,
-        run=runners.simulate_testbed_call,
+        runs=int(runs), steps=int(steps), seed=int(seed), run=runners.simulate_testbed_call
     )
 progress.empty()
 

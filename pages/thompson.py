@@ -74,7 +74,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
+    results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
 
     def feedback() -> None:
         endings = [answers.late(result) for result in results]

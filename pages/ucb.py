@@ -59,7 +59,7 @@ guess = course.predict(
     ),
 )
 if guess.revealed:
-    results = sections.run_all(lambda: [runners.simulate(s, testbed) for s in strategies])
+    results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
     greedy_result, ucb_result = results
     spike_step = testbed.arms + 1
 

@@ -12,10 +12,13 @@ if str(ROOT) not in sys.path:
 
 @pytest.fixture(autouse=True)
 def fresh_streamlit_caches():
-    """Each test starts with empty st.cache_data / st.cache_resource: no test sees another's
-    runs, so a test passes or fails on its own."""
+    """Each test starts with empty caches (st.cache_data, st.cache_resource and the simulation
+    cache): no test sees another's runs, so a test passes or fails on its own."""
     import streamlit as st
+
+    from ui import runners
 
     st.cache_data.clear()
     st.cache_resource.clear()
+    runners.CACHE.clear()
     yield
