@@ -15,9 +15,9 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from streamlit.runtime.state import get_session_state
 
 from core.validation import MAX_SEED
+from ui import compat
 
 RESERVED_URL_KEYS = frozenset({"embed", "embed_options", "trained"})
 """Query parameters Streamlit itself reads (``embed``) or the app keeps outside any control
@@ -41,22 +41,6 @@ class Testbed:
     q_mean: float = 0.0
     walk_sd: float = 0.0
     start_equal: bool = False
-
-
-def _forget_url_values(keys: list[str]) -> None:
-    """Drop URL values before any widget is seeded from them.
-
-    Streamlit 1.67's integer ``number_input`` raises OverflowError when the URL seeds it with
-    "inf"; its validation catches only ValueError. Infinite numbers are never a valid setting
-    here, so they are forgotten (and reported as ignored) before widgets read them.
-    """
-    if not keys:
-        return
-    with get_session_state().query_params() as params:
-        for key in keys:
-            params._initial_query_params.pop(key, None)
-            if key in params:
-                del params[key]
 
 
 def _is_infinite_number(text: str) -> bool:
@@ -102,8 +86,10 @@ class ControlPanel:
         }
         self._values: dict[str, Any] = {}
         self.sidebar = container if container is not None else st.sidebar
-        _forget_url_values(
-            [key for key, raw in self._raw_url.items() if any(map(_is_infinite_number, raw))]
+        # Infinite numbers are never a valid setting here, and one would crash an integer
+        # input (see ui.compat): forget them before widgets read them; they are reported.
+        compat.forget_url_values(
+            key for key, raw in self._raw_url.items() if any(map(_is_infinite_number, raw))
         )
 
     def _bound(self, widget: Any, label: str, key: str, **kwargs: Any) -> Any:

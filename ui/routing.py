@@ -13,13 +13,14 @@ import runpy
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+
+from ui import compat
 
 ENTRYPOINT = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 
 
 def ensure_router() -> None:
     """Call first on every page: run the router instead if Streamlit bypassed it."""
-    if PagesManager.uses_pages_directory:
+    if compat.legacy_pages_mode():
         runpy.run_path(str(ENTRYPOINT))
         st.stop()

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
+
+from ui.compat import arrow_to_frame
 
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 120
@@ -74,8 +75,7 @@ def charts_by_title(at: AppTest) -> dict[str, DrawnChart]:
     for element in at.get("vega_lite_chart"):
         spec = json.loads(element.proto.spec)
         frames = {
-            dataset.name: dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
-            for dataset in element.proto.datasets
+            dataset.name: arrow_to_frame(dataset.data.data) for dataset in element.proto.datasets
         }
         drawn[_title(spec)] = DrawnChart(spec=spec, frames=frames, alt=element.proto.alt)
     return drawn
