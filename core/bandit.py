@@ -82,7 +82,7 @@ def first_argmax(values: np.ndarray) -> np.ndarray:
     """
     arms = values.shape[0]
     is_max = values == values.max(axis=0)
-    return arms - (is_max * _REVERSED_RANKS[-arms:]).max(axis=0)
+    return arms - (is_max * _REVERSED_RANKS[-arms:]).max(axis=0).astype(np.intp)
 
 
 _REVERSED_RANKS = np.arange(MAX_ARMS, 0, -1, dtype=np.int8)[:, None]

@@ -277,3 +277,14 @@ def test_validation_messages_give_the_allowed_range():
         EpsilonGreedy(epsilon=1.5)
     with pytest.raises(ValueError, match=r"arms must be a whole number from 2 to 100"):
         simulate(Naive(), arms=1)
+
+
+def test_first_argmax_matches_numpy_including_ties_and_large_indices():
+    from core.bandit import first_argmax
+
+    rng = np.random.default_rng(0)
+    for arms in (2, 10, 100):
+        values = rng.integers(0, 3, size=(arms, 5000)).astype(float)  # many ties
+        chosen = first_argmax(values)
+        np.testing.assert_array_equal(chosen, values.argmax(axis=0))
+        assert chosen.dtype == np.intp, "indices must not overflow when multiplied by runs"

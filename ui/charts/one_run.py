@@ -23,6 +23,7 @@ from ui.charts.figure import Figure, data, template
 from ui.charts.style import (
     ESTIMATE_COLOR,
     OPTIMAL_ARM,
+    OPTIMAL_ARM_COLOR,
     OTHER_ARMS,
     PULLED_COLOR,
     TRUE_VALUE_COLOR,
@@ -65,6 +66,16 @@ def arm_state_frame(trace: RunTrace, step: int) -> pd.DataFrame:
             "best": best,
             "kind": np.where(best, OPTIMAL_ARM, OTHER_ARMS),
         }
+    )
+
+
+def _best_arm_star(field: str) -> alt.Chart:
+    """A ★ over the optimal arm's bar, so the optimal arm is marked by more than its colour."""
+    return (
+        alt.Chart(data("arms"))
+        .transform_filter(alt.datum.best)
+        .mark_text(text="★", dy=-10, fontSize=16, color=OPTIMAL_ARM_COLOR)
+        .encode(x=alt.X("arm:O"), y=f"{field}:Q")
     )
 
 
@@ -141,7 +152,7 @@ def _counts_template() -> alt.Chart:
             ],
         )
     )
-    return titled(chart, "Pulls per arm")
+    return titled(alt.layer(chart, _best_arm_star("pulls")), "Pulls per arm", "★: the optimal arm")
 
 
 def counts_chart(trace: RunTrace, step: int) -> Figure:
@@ -201,7 +212,11 @@ def _probability_template() -> alt.Chart:
             ],
         )
     )
-    return titled(chart, "Action probabilities", "after this step's update of H(a)")
+    return titled(
+        alt.layer(chart, _best_arm_star("probability")),
+        "Action probabilities",
+        "after this step's update of H(a) · ★: the optimal arm",
+    )
 
 
 def upper_bound_frame(trace: RunTrace, step: int) -> pd.DataFrame:
