@@ -138,12 +138,12 @@ def test_stepping_through_one_run(open_page) -> None:
     visit(watched, "/greedy" + LIGHT)
     step_text = page.locator(MAIN).get_by_text(re.compile(r"^At step \d+ the agent pulled"))
     assert step_text.inner_text().startswith("At step 10 ")
-    page.get_by_role("button", name="+1").click()
+    page.get_by_role("button", name="+1", exact=True).click()
     page.locator(MAIN).get_by_text(re.compile(r"^At step 11 ")).wait_for()
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.locator(MAIN).get_by_text(re.compile(r"^At step 1[3-9] ")).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for()
     assert_no_errors(watched)
 
 
