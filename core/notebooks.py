@@ -263,8 +263,9 @@ def _run_code(strategies: Sequence[Strategy], skip_unwritten: bool) -> str:
         "for label, (play, parameters) in strategies.items():\n"
         f"{skip}"
         "    start = time.perf_counter()\n"
-        "    results[label] = run_experiment("
-        "play, runs, steps, arms, seed, q_mean, walk_sd, **parameters)\n"
+        "    results[label] = run_experiment(\n"
+        "        play, runs, steps, arms, seed, q_mean, walk_sd, start_equal, **parameters\n"
+        "    )\n"
         '    print(f"{label}: {runs} runs in {time.perf_counter() - start:.1f} s")\n'
     )
 
@@ -521,7 +522,8 @@ def _exercise_notebook(solved: bool) -> nbformat.NotebookNode:
             """
         ),
         _code(
-            f"runs, steps, arms, seed, q_mean, walk_sd = {EXERCISE_RUNS}, 1000, 10, 0, 0.0, 0.0\n"
+            f"runs, steps, arms, seed, q_mean = {EXERCISE_RUNS}, 1000, 10, 0, 0.0\n"
+            "walk_sd, start_equal = 0.0, False  # the stationary testbed\n"
             + _run_code(COMPARED, skip_unwritten=True)
         ),
         _plotting_cell(),
@@ -578,6 +580,7 @@ def experiment_notebook(
     seed: int,
     q_mean: float = 0.0,
     walk_sd: float = 0.0,
+    start_equal: bool = False,
     title: str = "A bandit experiment",
 ) -> bytes:
     """An ``.ipynb`` file (UTF-8 JSON) that reproduces an experiment of the app.
@@ -621,6 +624,8 @@ def experiment_notebook(
         f"q_mean = {reference.literal(float(q_mean))}  # true values ~ N(q_mean, 1)\n"
         f"walk_sd = {reference.literal(float(walk_sd))}"
         f"  # {drift or '0: the true values stay put (stationary)'}\n"
+        f"start_equal = {bool(start_equal)}"
+        f"  # {'every true value starts at q_mean' if start_equal else 'true values start apart'}\n"
     )
     functions = list(dict.fromkeys(reference.reference_function(s) for s in strategies))
     listing = ", ".join(s.label for s in strategies)

@@ -72,14 +72,19 @@ def argmax(values, rng):
     return rng.choice(best)
 
 
-def run_experiment(play, runs, steps, arms=10, seed=0, q_mean=0.0, walk_sd=0.0, **parameters):
+def run_experiment(
+    play, runs, steps, arms=10, seed=0, q_mean=0.0, walk_sd=0.0, start_equal=False, **parameters
+):
     """Average reward and fraction of optimal pulls at each step, over ``runs`` runs.
 
     Run r plays a fresh bandit whose true values are drawn from N(q_mean, 1); they are the same
-    values the app draws for run r with this seed, so both face the same problems.
+    values the app draws for run r with this seed, so both face the same problems. With
+    ``start_equal`` every true value starts at q_mean instead (Exercise 2.5: they then drift).
     """
     problem_seed, play_seed = np.random.SeedSequence(seed).spawn(2)
     q_true = q_mean + np.random.default_rng(problem_seed).standard_normal((runs, arms))
+    if start_equal:
+        q_true[:] = q_mean
     rng = np.random.default_rng(play_seed)
     rewards = np.zeros((runs, steps))
     optimal = np.zeros((runs, steps))
@@ -296,10 +301,17 @@ def reference_call(
     seed: int = 0,
     q_mean: float = 0.0,
     walk_sd: float = 0.0,
+    start_equal: bool = False,
 ) -> str:
     """The line that runs the strategy's reference function over many runs, as Python text."""
     arguments = [reference_function(strategy).__name__, f"runs={runs}", f"steps={steps}"]
-    testbed = {"arms": arms, "seed": seed, "q_mean": q_mean, "walk_sd": walk_sd}
+    testbed = {
+        "arms": arms,
+        "seed": seed,
+        "q_mean": q_mean,
+        "walk_sd": walk_sd,
+        "start_equal": start_equal,
+    }
     defaults = inspect.signature(run_experiment).parameters
     arguments += [
         f"{name}={literal(value)}"

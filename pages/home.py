@@ -1,6 +1,7 @@
 """Welcome: the reinforcement learning loop, the 10-armed bandit, and the course ahead."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -14,6 +15,7 @@ from ui.drawing import draw
 routing.ensure_router()
 ControlPanel().finish()
 PROBLEM_KEY = "home_problem"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 st.title("Exploration vs exploitation")
 st.markdown(
@@ -120,6 +122,44 @@ st.header("The course")
 for section in registry.SECTIONS:
     st.subheader(section)
     sections.page_links(registry.section_pages(section))
+
+st.header("Code it yourself")
+st.markdown(
+    """
+The lesson this course follows was hands-on: you write the four strategies yourself. The
+**exercise notebook** gives you the testbed and a stub for each strategy (naive random, greedy
+with a tally, ε-greedy, decaying ε, and bonus exercises for UCB, the gradient bandit and
+Thompson sampling). After each, a check runs your function on the testbed and says *passed* or
+*not yet, because …*. The solutions notebook has one answer to every exercise.
+
+- **On your computer:** `pip install jupyterlab numpy pandas altair`, then
+  `jupyter lab ten_armed_bandit.ipynb`.
+- **In Colab:** open [colab.research.google.com](https://colab.research.google.com), choose
+  *File → Upload notebook* and pick the file.
+
+Every strategy page also has **Show me the code** (the same plain loops) and **Download as
+notebook**, which reruns exactly the experiment on screen.
+"""
+)
+left, right = st.columns(2)
+left.download_button(
+    "Exercise notebook",
+    data=lambda: NOTEBOOKS.joinpath("ten_armed_bandit.ipynb").read_bytes(),
+    file_name="ten_armed_bandit.ipynb",
+    mime="application/x-ipynb+json",
+    on_click="ignore",
+    icon=":material/edit_note:",
+    width="stretch",
+)
+right.download_button(
+    "Solutions notebook",
+    data=lambda: NOTEBOOKS.joinpath("ten_armed_bandit_solutions.ipynb").read_bytes(),
+    file_name="ten_armed_bandit_solutions.ipynb",
+    mime="application/x-ipynb+json",
+    on_click="ignore",
+    icon=":material/task_alt:",
+    width="stretch",
+)
 
 course.check_understanding(
     "home",

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import notebooks, reference
 from core.bandit import BanditResult
 from ui import registry
 from ui.charts import curves, one_run
@@ -171,6 +172,59 @@ def results_over_runs(
     figures.append(curves.regret_chart(results, slots, log_x))
     draw_in_columns(figures)
     _regret_caption(results)
+    take_home(results, key)
+
+
+def _testbed_of(result: BanditResult) -> dict[str, object]:
+    return {
+        "arms": result.arms,
+        "steps": result.steps,
+        "runs": result.runs,
+        "seed": result.seed,
+        "q_mean": result.q_mean,
+        "walk_sd": result.walk_sd,
+        "start_equal": result.start_equal,
+    }
+
+
+def take_home(results: Sequence[BanditResult], key: str) -> None:
+    """ "Show me the code" (the plain loop behind each strategy, with the call that reproduces
+    this experiment) and "Download as notebook" (built only when clicked)."""
+    testbed = _testbed_of(results[0])
+    strategies = [result.strategy for result in results]
+    box = st.expander(
+        "Show me the code", icon=":material/code:", key=f"{key}_code", on_change="rerun"
+    )
+    with box:
+        if box.open:
+            st.markdown(
+                "The same rule as a plain loop, one run at a time, as you would write it "
+                "yourself. The app runs a vectorised version of it (all runs at once); tests "
+                "check that the two agree. The last line runs it with the settings on this page."
+            )
+            shown: set[type] = set()
+            for strategy in strategies:
+                if type(strategy) in shown:
+                    continue
+                shown.add(type(strategy))
+                st.code(reference.reference_code(strategy, **testbed), language="python")
+            st.caption("The testbed they run on (`Bandit`, `argmax`, `run_experiment`):")
+            st.code(reference.testbed_code(), language="python")
+    names = ", ".join(dict.fromkeys(type(s).title for s in strategies))
+    st.download_button(
+        "Download as notebook",
+        data=lambda: notebooks.experiment_notebook(
+            strategies, **testbed, title=f"Bandit experiment: {names}"
+        ),
+        file_name="bandit-"
+        + "-".join("".join(c for c in name.lower() if c.isalnum()) for name in names.split(", "))
+        + ".ipynb",
+        mime="application/x-ipynb+json",
+        on_click="ignore",
+        icon=":material/download:",
+        help="A Jupyter notebook that reruns exactly this experiment with the plain-loop code: "
+        "numpy, pandas and altair only (works in Colab too).",
+    )
 
 
 def _regret_caption(results: Sequence[BanditResult]) -> None:

@@ -242,3 +242,22 @@ def test_a_rejected_parameter_becomes_a_readable_message():
     assert not at.exception
     assert "epsilon must be a number in [0, 1]" in at.error[0].value
     assert at.caption[0].value == "halted"
+
+
+@pytest.mark.parametrize("page", [*PAGES, "pages/lab.py"])
+def test_every_strategy_page_shows_its_code_and_offers_a_notebook(page):
+    at = open_page(page, SMALL)
+    assert [d.proto.label for d in at.get("download_button")][-1:] == ["Download as notebook"] or (
+        "Download as notebook" in [d.proto.label for d in at.get("download_button")]
+    )
+    box = next(e for e in at.expander if e.label == "Show me the code")
+    assert not box.code, "the code is built only when the box is opened"
+    at.session_state[box.key] = True
+    at.run()
+    box = next(e for e in at.expander if e.label == "Show me the code")
+    listings = [code.value for code in box.code]
+    from core.reference import reference_function
+
+    for strategy in PAGES.get(page, []):
+        assert any(f"def {reference_function(strategy).__name__}(" in text for text in listings)
+    assert any("run_experiment(" in text and "runs=100" in text for text in listings)
