@@ -32,6 +32,7 @@ SECTIONS = (
     "invaders",
     "notebooks",
     "classroom",
+    "step",
 )
 CLASSROOM_LEARNERS = (10, 20)
 """Class sizes of the classroom section by default: a few minutes in all on the first release."""
@@ -175,6 +176,21 @@ def classroom(args: argparse.Namespace) -> None:
         print_bytes_by_element(args.page)
 
 
+def step() -> None:
+    from bench.classroom import STEP_PAGE, STEP_PRESSES, run_step_benchmark
+
+    print(
+        f"## Inside one run: {STEP_PRESSES} presses of +1 on /{STEP_PAGE} at default settings "
+        "(a fragment rerun on a real server; target 0.1 s of server time per step)\n"
+    )
+    row = run_step_benchmark()
+    print(
+        table(
+            [row], {"p50_s": ".3f", "max_s": ".3f", "cpu_s_per_step": ".3f", "kb_per_step": ".1f"}
+        )
+    )
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], None]] = {
     "bandit": lambda _: bandit(),
     "study": lambda _: study(),
@@ -185,6 +201,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], None]] = {
     "invaders": lambda _: invaders(),
     "notebooks": lambda _: notebooks(),
     "classroom": classroom,
+    "step": lambda _: step(),
 }
 
 

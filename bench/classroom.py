@@ -58,6 +58,7 @@ import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -292,6 +293,9 @@ class Learner:
     connection: ClientConnection | None = None
     seed_widget_id: str | None = None
     skip_widget_id: str | None = None
+    buttons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Button label -> (widget id, id of the fragment it sits in, or "")."""
+    _fragment: str = ""
     page_script_hash: str = ""
     bytes_received: int = 0
     exceptions: int = 0
@@ -358,6 +362,21 @@ class Learner:
         widget.id = self.seed_widget_id
         widget.double_value = seed
         change = Change(seed=seed, sent_at=time.perf_counter(), bytes_at_send=self.bytes_received)
+        self.changes.append(change)
+        await self._send(request)
+        return change
+
+    async def press(self, label: str) -> Change:
+        """Press a button; inside a fragment, only that fragment reruns (as in a browser)."""
+        widget_id, fragment_id = self.buttons[label]
+        request = BackMsg()
+        state = request.rerun_script
+        state.page_script_hash = self.page_script_hash
+        state.fragment_id = fragment_id
+        widget = state.widget_states.widgets.add()
+        widget.id = widget_id
+        widget.trigger_value = True
+        change = Change(seed=-1, sent_at=time.perf_counter(), bytes_at_send=self.bytes_received)
         self.changes.append(change)
         await self._send(request)
         return change
@@ -432,6 +451,7 @@ class Learner:
         elif kind == "navigation":
             self.page_script_hash = message.navigation.page_script_hash
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            self._fragment = message.delta.fragment_id
             self._inspect(message.delta.new_element)
         elif kind == "page_not_found" or (
             kind == "session_event"
@@ -445,8 +465,10 @@ class Learner:
         kind = element.WhichOneof("type")
         if kind == "number_input" and element.number_input.label == SEED_LABEL:
             self.seed_widget_id = element.number_input.id
-        elif kind == "button" and element.button.label == SKIP_LABEL:
-            self.skip_widget_id = element.button.id
+        elif kind == "button":
+            self.buttons[element.button.label] = (element.button.id, self._fragment)
+            if element.button.label == SKIP_LABEL:
+                self.skip_widget_id = element.button.id
         elif kind == "exception":
             self.exceptions += 1
         elif kind == "alert" and element.alert.format == Alert.ERROR:
@@ -467,9 +489,8 @@ class Learner:
             change = self.changes[-1]
             change.latency_s = time.perf_counter() - change.sent_at
             change.bytes_received = self.bytes_received - change.bytes_at_send
-            change.outcome = (
-                "completed" if status == ForwardMsg.FINISHED_SUCCESSFULLY else "unfinished"
-            )
+            done = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+            change.outcome = "completed" if status in done else "unfinished"
         self._finished.set_result(status)
 
 
@@ -897,3 +918,40 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+STEP_PAGE = "greedy"
+STEP_PRESSES = 30
+
+
+async def _step_presses(server: AppServer, page: str, presses: int) -> dict:
+    learner = Learner(0, server.stream_url, page, random.Random(0))
+    try:
+        await asyncio.wait_for(learner.open(), PAGE_LOAD_TIMEOUT)
+        latencies, sizes, cpu = [], [], []
+        for _ in range(presses):
+            before = server.cpu_seconds()
+            change = await learner.press("+1")
+            await learner.wait(change, PAGE_LOAD_TIMEOUT)
+            if change.outcome != "completed":
+                raise RuntimeError(f"a step press ended {change.outcome}")
+            cpu.append(server.cpu_seconds() - before)
+            latencies.append(change.latency_s)
+            sizes.append(change.bytes_received)
+    finally:
+        await learner.close()
+    return {
+        "page": page,
+        "presses": presses,
+        "fragment": bool(learner.buttons["+1"][1]),
+        "p50_s": statistics.median(latencies),
+        "max_s": max(latencies),
+        "cpu_s_per_step": statistics.mean(cpu),
+        "kb_per_step": statistics.mean(sizes) / 1024,
+    }
+
+
+def run_step_benchmark(page: str = STEP_PAGE, presses: int = STEP_PRESSES) -> dict:
+    """Server time of one "+1" in "Inside one run": a fragment rerun, not the whole page."""
+    with running_server() as server:
+        return asyncio.run(_step_presses(server, page, presses))
