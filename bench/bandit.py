@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import statistics
 import time
+from typing import Any
 
 import numpy as np
 
 from core.bandit import DecayingEpsilon, EpsilonGreedy, Greedy, Naive, Strategy, simulate
 
-BOOK_SIZE = {"arms": 10, "steps": 1000, "runs": 2000}
+BOOK_SIZE: dict[str, Any] = {"arms": 10, "steps": 1000, "runs": 2000}
 LOOP_RUNS = 40
 """Runs timed for the per-run loop; its time is scaled to 2000 runs (it is linear in runs)."""
 
@@ -24,7 +25,8 @@ def python_loop(strategy: Strategy, arms: int, steps: int, runs: int, seed: int 
     It exists only to measure what vectorising across runs buys. Returns the average reward.
     """
     rng = np.random.default_rng(seed)
-    epsilon = strategy.epsilon_schedule(steps)
+    schedule = strategy.epsilon_schedule(steps)
+    epsilon = schedule if schedule is not None else np.zeros(steps)
     initial = getattr(strategy, "initial", 0.0)
     step_size = getattr(strategy, "step_size", None)
     total = 0.0

@@ -21,13 +21,19 @@ SAMPLE_EVERY = 40
 
 def resident_mib() -> float:
     """This process's current resident set size, from /proc."""
-    status = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+    return _status_mib("VmRSS")
 
 
 def peak_mib() -> float:
-    status = Path("/proc/self/status").read_text()
-    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+    return _status_mib("VmHWM")
+
+
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc (Linux), in MiB."""
+    found = re.search(rf"{field}:\s+(\d+) kB", Path("/proc/self/status").read_text())
+    if found is None:
+        raise RuntimeError(f"/proc/self/status has no {field} line")
+    return int(found.group(1)) / 1024
 
 
 def run_memory_benchmark() -> list[dict]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import Field, dataclass, field, fields
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 import numpy as np
 
@@ -101,7 +101,7 @@ def parameter(default: Any, *, symbol: str, help: str) -> Any:
 
 def table_parameters(strategy_type: type[Strategy]) -> list[Field]:
     """The fields of a strategy declared with :func:`parameter`, in declaration order."""
-    return [f for f in fields(strategy_type) if "symbol" in f.metadata]
+    return [f for f in fields(cast(Any, strategy_type)) if "symbol" in f.metadata]
 
 
 class Strategy(ABC):
@@ -531,6 +531,7 @@ class GradientBandit(Strategy):
         state.counts.reshape(-1)[flat_index] += 1.0
         steps_done = state.extra["steps_done"]
         mean_reward = state.extra["mean_reward"]
+        reference: np.ndarray | float
         if self.baseline:
             reference = rewards if steps_done[0] == 0 else mean_reward.copy()
             mean_reward += (rewards - mean_reward) / (steps_done[0] + 1.0)

@@ -33,6 +33,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -124,7 +125,7 @@ def _module_parts(path: Path) -> tuple[str, tuple[str, ...]]:
         is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         is_import = isinstance(node, ast.Import | ast.ImportFrom)
         if (number == 0 and is_docstring) or is_import:
-            skipped.update(range(node.lineno, node.end_lineno + 1))
+            skipped.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
         if is_import and not (getattr(node, "module", None) or "").startswith("core"):
             imports.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
     body = [line for n, line in enumerate(lines, 1) if n not in skipped]
@@ -158,6 +159,8 @@ def _stub(function: Callable, hint: str) -> str:
     """
     source = _source(function)
     definition = ast.parse(source).body[0]
+    if not isinstance(definition, ast.FunctionDef):
+        raise ValueError(f"{function.__name__} must be a plain function")
     docstring_end = definition.body[0].end_lineno
     head = "\n".join(source.splitlines()[:docstring_end])
     comments = textwrap.indent(hint.strip(), "    # ")
@@ -280,7 +283,10 @@ def _number(value: float) -> str:
 
 # The exercise and its solutions ----------------------------------------------------------------
 
-EXERCISES = (
+Exercise = tuple[Callable[..., Any], str, str, str]
+"""(reference function, its check's name, what the exercise asks, a hint)."""
+
+EXERCISES: tuple[Exercise, ...] = (
     (
         reference.naive,
         "check_naive",
@@ -382,7 +388,7 @@ EXERCISES = (
     ),
 )
 
-BONUS = (
+BONUS: tuple[Exercise, ...] = (
     (
         reference.ucb,
         "check_ucb",

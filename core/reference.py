@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -329,7 +330,7 @@ def testbed_code() -> str:
     return "\n\n".join(inspect.getsource(part) for part in TESTBED_CODE)
 
 
-def reference_code(strategy: Strategy, **testbed: float) -> str:
+def reference_code(strategy: Strategy, **testbed: Any) -> str:
     """The strategy's reference function, then the call that runs it ("Show me the code").
 
     ``testbed`` takes :func:`reference_call`'s keywords (runs, steps, arms, seed, q_mean,

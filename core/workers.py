@@ -121,13 +121,12 @@ def _worker_main(inbox: Any, outbox: Any, threads: int) -> None:
                 if pending[0] == "cancel" and pending[1] == job_id:
                     return True
 
+        def report(update: Any, job_id: int = job_id) -> None:
+            outbox.put(("progress", job_id, update))
+
         outbox.put(("started", job_id, None))
         try:
-            result = train(
-                config,
-                progress=lambda update, job_id=job_id: outbox.put(("progress", job_id, update)),
-                should_stop=should_stop,
-            )
+            result = train(config, progress=report, should_stop=should_stop)
         except Exception as error:  # reported to the page; the worker lives on
             outbox.put(("failed", job_id, f"{type(error).__name__}: {error}"))
         else:
@@ -218,12 +217,7 @@ class TrainingPool:
             if job.state != QUEUED:
                 return 0.0
             now = self._clock()
-            free_at = sorted(
-                max(0.0, self._estimate(self._jobs[w.job_id]) - (now - self._started(w)))
-                if w.job_id is not None
-                else 0.0
-                for w in self._workers
-            )
+            free_at = sorted(self._remaining(worker, now) for worker in self._workers)
             free_at += [0.0] * (self.size - len(free_at))
             for job_id in self._queue:
                 if job_id == job.id:
@@ -261,9 +255,13 @@ class TrainingPool:
     def _estimate(self, job: Job) -> float:
         return job.budget_steps * self._seconds_per_step
 
-    def _started(self, worker: _Worker) -> float:
+    def _remaining(self, worker: _Worker, now: float) -> float:
+        """Expected seconds until ``worker`` is free."""
+        if worker.job_id is None:
+            return 0.0
         job = self._jobs[worker.job_id]
-        return job.started_at if job.started_at is not None else self._clock()
+        started = job.started_at if job.started_at is not None else now
+        return max(0.0, self._estimate(job) - (now - started))
 
     def _start(self) -> None:
         if self._dispatcher is None:

@@ -166,10 +166,12 @@ def variant(**changes: object) -> DecayingEpsilon:
 
 
 def fast_answer() -> str:
-    quick = answers.run(variant(schedule="exponential", half_life=5.0), testbed)
+    quick_strategy = variant(schedule="exponential", half_life=5.0)
+    quick = answers.run(quick_strategy, testbed)
+    quick_epsilon = quick_strategy.epsilon_schedule(testbed.steps)
     greedy = answers.run(Greedy(initial=initial, step_size=step_size), testbed)
     return (
-        f"With a half-life of 5 steps, ε is down to {quick.epsilon[min(50, testbed.steps - 1)]:.3f}"
+        f"With a half-life of 5 steps, ε is down to {quick_epsilon[min(50, testbed.steps - 1)]:.3f}"
         f" by step 50, so the agent is almost greedy: it ends at "
         f"**{percent(answers.late(quick))}** optimal action, against "
         f"**{percent(answers.late(greedy))}** for pure greedy and "
@@ -180,7 +182,7 @@ def fast_answer() -> str:
 
 def slow_answer() -> str:
     slow = answers.run(variant(schedule="exponential", half_life=2000.0), testbed)
-    last = slow.epsilon[-1]
+    last = variant(schedule="exponential", half_life=2000.0).epsilon_schedule(testbed.steps)[-1]
     return (
         f"With a half-life of 2000 steps, ε is still **{last:.2f}** at step {testbed.steps:,}: "
         f"the agent pulls a random arm most of the time, so its curve stays close to random "
@@ -190,7 +192,8 @@ def slow_answer() -> str:
 
 
 def linear_answer() -> str:
-    linear = answers.run(variant(schedule="linear", decay_steps=1000), testbed)
+    linear_strategy = variant(schedule="linear", decay_steps=1000)
+    linear = answers.run(linear_strategy, testbed)
     fixed_result = answers.run(fixed, testbed)
     overtakes = answers.overtakes_at(linear, fixed_result, "mean_reward")
     if overtakes is None:
@@ -201,7 +204,7 @@ def linear_answer() -> str:
     return (
         f"It is ahead of fixed ε = 0.1 in average reward for good from about step "
         f"**{overtakes:,}** (curves smoothed over {answers.SMOOTHING_STEPS} steps), when its ε "
-        f"has fallen to about {linear.epsilon[overtakes - 1]:.2f}."
+        f"has fallen to about {linear_strategy.epsilon_schedule(testbed.steps)[overtakes - 1]:.2f}."
     )
 
 

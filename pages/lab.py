@@ -90,6 +90,7 @@ if not strategies:
     raise PageHalted
 
 results = sections.run_all(lambda: runners.simulate_all(strategies, testbed))
+note: str | None
 if testbed.walk_sd > 0:
     note = (
         "The true values drift, so the best possible reward and the optimal arm change over "

@@ -85,7 +85,7 @@ else:
     best_arm = int(np.argmax(q_true))
     st.header("The reveal")
     totals = {"You": game.total} | {name: float(rewards.sum()) for name, rewards in rivals.items()}
-    ranking = sorted(totals, key=totals.get, reverse=True)
+    ranking = sorted(totals, key=lambda name: totals[name], reverse=True)
     place = ranking.index("You") + 1
     st.success(
         f"You collected **{game.total:.2f}** in {game.pulls} pulls and finished **#{place} of "

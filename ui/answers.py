@@ -7,6 +7,7 @@ settings an experiment suggests), through the cached runner, never from a typed 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,7 @@ SMOOTHING_STEPS = 50
 as overtaking."""
 
 
-def run(strategy: Strategy, testbed: Testbed, **changes: object) -> BanditResult:
+def run(strategy: Strategy, testbed: Testbed, **changes: Any) -> BanditResult:
     """The cached simulation of ``strategy`` on ``testbed`` with ``changes`` applied."""
     return runners.simulate(strategy, replace(testbed, **changes))
 

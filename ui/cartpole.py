@@ -45,7 +45,7 @@ _FLAT_PALETTE = [channel for colour in PALETTE for channel in colour]
 
 
 @functools.cache
-def _caption_font() -> ImageFont.ImageFont:
+def _caption_font() -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=18)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import MISSING, Field, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -68,7 +68,7 @@ def normalise_row(row: dict[str, Any]) -> dict[str, Any]:
         elif _blank(value):
             shown[column.symbol] = _field_default(parameters[column.symbol])
         else:
-            shown[column.symbol] = bool(value) if column.switch else float(value)
+            shown[column.symbol] = bool(value) if column.switch else float(cast(float, value))
     return shown
 
 
@@ -104,7 +104,7 @@ def strategy_from_row(row: dict[str, Any]) -> Strategy:
     for symbol, parameter in _parameters_by_symbol(strategy_type).items():
         value = row.get(symbol)
         if not _blank(value):
-            values[parameter.name] = value if isinstance(value, bool) else float(value)
+            values[parameter.name] = value if isinstance(value, bool) else float(cast(float, value))
     return strategy_type(**values)
 
 

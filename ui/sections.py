@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -175,7 +176,7 @@ def results_over_runs(
     take_home(results, key)
 
 
-def _testbed_of(result: BanditResult) -> dict[str, object]:
+def _testbed_of(result: BanditResult) -> dict[str, Any]:
     return {
         "arms": result.arms,
         "steps": result.steps,

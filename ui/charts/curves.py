@@ -83,7 +83,7 @@ def _hover_lines(
     slots: tuple[int, ...] | None,
     *,
     log_x: bool = False,
-) -> alt.LayerChart:
+) -> alt.LayerChart | alt.FacetChart:
     """Lines per strategy (colour and dash) with a hover rule showing every strategy's value."""
     color = series_color("strategy", labels, slots)
     x_scale = alt.Scale(type="log") if log_x else alt.Undefined
@@ -131,7 +131,7 @@ def _overview(results: Sequence[BanditResult]) -> str:
 
 
 @template
-def _reward_template(labels, slots, drifting: bool) -> alt.LayerChart:
+def _reward_template(labels, slots, drifting: bool) -> alt.TopLevelMixin:
     layers = [_hover_lines("Average reward", ".2f", labels, slots)]
     if drifting:
         best = alt.Chart(data("best")).mark_line(
@@ -185,7 +185,7 @@ def reward_chart(results: Sequence[BanditResult], slots: tuple[int, ...] | None 
 
 
 @template
-def _optimal_template(labels, slots) -> alt.LayerChart:
+def _optimal_template(labels, slots) -> alt.TopLevelMixin:
     return titled(
         alt.layer(
             _hover_lines("% optimal action", ".0%", labels, slots),
@@ -211,7 +211,7 @@ def optimal_chart(results: Sequence[BanditResult], slots: tuple[int, ...] | None
 
 
 @template
-def _regret_template(labels, slots, log_x: bool) -> alt.LayerChart:
+def _regret_template(labels, slots, log_x: bool) -> alt.TopLevelMixin:
     subtitle = (
         "on a log step axis, logarithmic regret is a straight line; linear regret curves upward"
         if log_x
@@ -240,7 +240,7 @@ def regret_chart(
 
 
 @template
-def _epsilon_template(labels, slots) -> alt.LayerChart:
+def _epsilon_template(labels, slots) -> alt.TopLevelMixin:
     return titled(
         _hover_lines("ε (chance of a random pull)", ".3f", labels, slots),
         "Exploration schedule",
@@ -250,13 +250,15 @@ def _epsilon_template(labels, slots) -> alt.LayerChart:
 def epsilon_chart(results: Sequence[BanditResult], slots: tuple[int, ...] | None = None) -> Figure:
     """The probability of a random pull at each step, for every strategy that has one."""
     with_schedule = [r for r in results if r.epsilon is not None]
+    schedules = [r.epsilon for r in with_schedule if r.epsilon is not None]
     chosen = (
         None
         if slots is None
         else tuple(s for r, s in zip(results, slots, strict=True) if r.epsilon is not None)
     )
     endings = "; ".join(
-        f"{r.strategy.label} from {r.epsilon[0]:.3g} to {r.epsilon[-1]:.3g}" for r in with_schedule
+        f"{r.strategy.label} from {schedule[0]:.3g} to {schedule[-1]:.3g}"
+        for r, schedule in zip(with_schedule, schedules, strict=True)
     )
     alt_text = f"Line chart of each strategy's ε at every step: {endings}."
     frames = {"curves": curve_frame(with_schedule, "epsilon")}
@@ -284,7 +286,7 @@ def pull_share_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
 
 
 @template
-def _pull_share_template(labels, slots, drifting: bool) -> alt.Chart:
+def _pull_share_template(labels, slots, drifting: bool) -> alt.TopLevelMixin:
     rank_title = (
         "Arm, ranked by its true value q* averaged over the run (1 = best)"
         if drifting

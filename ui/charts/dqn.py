@@ -55,7 +55,7 @@ def training_frame(
 
 
 @template
-def _learning_curve_template(threshold: float, has_checks: bool) -> alt.LayerChart:
+def _learning_curve_template(threshold: float, has_checks: bool) -> alt.TopLevelMixin:
     base = alt.Chart(data("episodes")).encode(x=alt.X("episode:Q", axis=count_axis("Episode")))
     tooltip = [
         alt.Tooltip("episode:Q", title="Episode"),
@@ -138,7 +138,7 @@ def learning_curve_chart(
 
 
 @template
-def _loss_template() -> alt.Chart:
+def _loss_template() -> alt.TopLevelMixin:
     chart = (
         alt.Chart(data("losses"))
         .mark_line(strokeWidth=1.5, color=LOSS_COLOR)
@@ -174,7 +174,7 @@ def loss_chart(frame: pd.DataFrame) -> Figure:
 
 
 @template
-def _evaluation_template(threshold: float) -> alt.LayerChart:
+def _evaluation_template(threshold: float) -> alt.TopLevelMixin:
     bars = (
         alt.Chart(data("evaluation"))
         .mark_bar()
@@ -239,7 +239,7 @@ def history_frame(runs: Sequence[tuple[str, np.ndarray, np.ndarray]]) -> pd.Data
 
 
 @template
-def _history_template(labels: tuple[str, ...], y_title: str) -> alt.Chart:
+def _history_template(labels: tuple[str, ...], y_title: str) -> alt.TopLevelMixin:
     chart = (
         alt.Chart(data("history"))
         .mark_line(strokeWidth=2)
@@ -308,7 +308,7 @@ def value_map_frame(
 
 
 @template
-def _value_map_template() -> alt.LayerChart:
+def _value_map_template() -> alt.TopLevelMixin:
     angle = alt.X("angle:Q", title="Pole angle (degrees, + leans right)")
     velocity = alt.Y("velocity:Q", title="Pole angular velocity (rad/s, + falling right)")
     tooltip = [

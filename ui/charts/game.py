@@ -38,7 +38,7 @@ def tally_frame(
 
 
 @template
-def _tally_template(revealed: bool) -> alt.LayerChart:
+def _tally_template(revealed: bool) -> alt.TopLevelMixin:
     tooltip = [
         alt.Tooltip("arm:O", title="Arm"),
         alt.Tooltip("pulls:Q", title="Your pulls"),
@@ -108,7 +108,7 @@ RACE_SLOTS = (2, 0, 3, 4)
 
 
 @template
-def _race_template(names: tuple[str, ...]) -> alt.Chart:
+def _race_template(names: tuple[str, ...]) -> alt.TopLevelMixin:
     slots = RACE_SLOTS[: len(names)]
     chart = (
         alt.Chart(data("race"))

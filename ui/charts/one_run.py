@@ -84,7 +84,7 @@ def _arm_axis() -> alt.X:
 
 
 @template
-def _estimates_template(estimate_name: str, with_truth: bool) -> alt.LayerChart:
+def _estimates_template(estimate_name: str, with_truth: bool) -> alt.TopLevelMixin:
     tooltip = [
         alt.Tooltip("arm:O", title="Arm"),
         alt.Tooltip("q_estimate:Q", title=estimate_name, format=".3f"),
@@ -137,7 +137,7 @@ def estimates_chart(trace: RunTrace, step: int, strategy_type: type[Strategy]) -
 
 
 @template
-def _counts_template() -> alt.Chart:
+def _counts_template() -> alt.TopLevelMixin:
     chart = (
         alt.Chart(data("arms"))
         .mark_bar()
@@ -191,7 +191,7 @@ def probability_chart(trace: RunTrace, step: int) -> Figure:
 
 
 @template
-def _probability_template() -> alt.Chart:
+def _probability_template() -> alt.TopLevelMixin:
     chart = (
         alt.Chart(data("arms"))
         .mark_bar()
@@ -251,7 +251,7 @@ def upper_bound_chart(trace: RunTrace, step: int) -> Figure:
 
 
 @template
-def _upper_bound_template() -> alt.LayerChart:
+def _upper_bound_template() -> alt.TopLevelMixin:
     tooltip = [
         alt.Tooltip("arm:O", title="Arm"),
         alt.Tooltip("q_estimate:Q", title="Estimate Q(a)", format=".3f"),
@@ -316,7 +316,7 @@ def sample_chart(trace: RunTrace, step: int) -> Figure:
 
 
 @template
-def _sample_template() -> alt.LayerChart:
+def _sample_template() -> alt.TopLevelMixin:
     base = alt.Chart(data("samples")).encode(x=_arm_axis())
     tooltip = [
         alt.Tooltip("arm:O", title="Arm"),
@@ -400,7 +400,7 @@ def belief_chart(trace: RunTrace, step: int) -> Figure:
 
 
 @template
-def _belief_template(arms: int) -> alt.LayerChart:
+def _belief_template(arms: int) -> alt.TopLevelMixin:
     color = _arm_color(arms)
     curves = (
         alt.Chart(data("beliefs"))
@@ -469,7 +469,7 @@ def belief_width_chart(trace: RunTrace, step: int) -> Figure:
 
 
 @template
-def _belief_width_template(arms: int) -> alt.Chart:
+def _belief_width_template(arms: int) -> alt.TopLevelMixin:
     chart = (
         alt.Chart(data("widths"))
         .mark_line(strokeWidth=1.6, interpolate="step-after")

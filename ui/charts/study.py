@@ -39,7 +39,7 @@ def best_settings(points: Sequence[StudyPoint]) -> pd.DataFrame:
 
 
 @template
-def _study_template(labels: tuple[str, ...], steps: int) -> alt.LayerChart:
+def _study_template(labels: tuple[str, ...], steps: int) -> alt.TopLevelMixin:
     slots = STUDY_SLOTS[: len(labels)]
     color = alt.Color(
         "label:N",

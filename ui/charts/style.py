@@ -92,7 +92,7 @@ def optimal_arm_color() -> alt.Color:
     ).legend(orient="bottom")
 
 
-def reference_rules(source: alt.NamedData, value_format: str) -> alt.LayerChart:
+def reference_rules(source: alt.NamedData, value_format: str) -> alt.LayerChart | alt.FacetChart:
     """Dashed horizontal lines with a text label each, from rows (``reference``, ``value``)."""
     base = alt.Chart(source).encode(y="value:Q")
     rules = base.mark_rule(strokeDash=[5, 4], color=REFERENCE_COLOR).encode(

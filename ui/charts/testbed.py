@@ -30,7 +30,7 @@ def reward_distribution_frame(q_true: np.ndarray) -> pd.DataFrame:
 
 
 @template
-def _distribution_template(arms: int) -> alt.LayerChart:
+def _distribution_template(arms: int) -> alt.TopLevelMixin:
     violins = (
         alt.Chart(data("violins"))
         .mark_area(orient="horizontal", opacity=0.45, color=ESTIMATE_COLOR)
