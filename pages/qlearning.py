@@ -140,10 +140,7 @@ st.markdown(
     "A reward that comes later can count for less. The **discount** γ (between 0 and 1) "
     "weighs the reward k steps after the next one by γ^k; the return from time t is"
 )
-st.latex(
-    r"G_t = R_{t+1} + \gamma R_{t+2} + \gamma^2 R_{t+3} + \dots"
-    r" = \sum_{k=0}^{\infty} \gamma^k R_{t+k+1}"
-)
+st.latex(r"G_t = R_{t+1} + \gamma R_{t+2} + \gamma^2 R_{t+3} + \cdots")
 WORD_GAMMAS = (0.9, 0.99)
 shortest = episodes_by_route["along the edge"]
 last_weight = {gamma: gamma ** (len(shortest.actions) - 1) for gamma in WORD_GAMMAS}

@@ -178,7 +178,7 @@ def _grid_template(rows: int, coloured: bool, selectable: bool) -> alt.LayerChar
     )
     path = (
         alt.Chart(data("path"))
-        .mark_line(color=PATH_COLOR, strokeWidth=2.5, opacity=0.5, interpolate="linear")
+        .mark_line(color=PATH_COLOR, strokeWidth=2.5, opacity=0.5, aria=False)
         .encode(
             x=alt.X("col:O", bandPosition=0.5),
             y=alt.Y("row:O", bandPosition=0.5),
@@ -196,7 +196,7 @@ def _grid_template(rows: int, coloured: bool, selectable: bool) -> alt.LayerChar
     captions = base.mark_text(fontSize=10, dy=14).encode(text="caption:N", color=ink)
     highlights = (
         alt.Chart(data("highlights"))
-        .mark_rect(filled=False, strokeWidth=3)
+        .mark_rect(filled=False, strokeWidth=3, aria=False)
         .encode(
             x="col:O",
             y="row:O",
@@ -373,8 +373,8 @@ def _returns_template(labels: tuple[str, ...]) -> alt.LayerChart:
         chart,
         "Sum of rewards per episode while learning",
         [
-            f"mean over runs, moving average of {SMOOTHING_EPISODES} episodes",
-            "curves below the axis are drawn along its bottom edge; hover for exact values",
+            f"mean over runs, smoothed over {SMOOTHING_EPISODES} episodes",
+            "lower values drawn on the bottom edge",
         ],
     )
 
