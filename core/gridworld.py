@@ -19,7 +19,9 @@ Learning
     loop ends when every run has done ``episodes`` episodes. Q starts at 0 (as in the book) and
     the values of the goal, cliff and wall cells stay 0: the agent never acts there.
     :func:`reference_run` is the same algorithm written as a plain loop over one run: the code
-    a learner reads, tested against the vectorised engine.
+    a learner reads, tested against the vectorised engine. :func:`learning_episode` is one
+    episode of that loop from any table, with every update recorded, for a page to step
+    through.
 
 Step cap
     An episode that has not reached the goal after ``max_episode_steps`` steps is cut off
@@ -795,11 +797,18 @@ def _learn(
 
 def _epsilon_greedy(values: list[float], epsilon: float, rng: np.random.Generator) -> int:
     """With probability epsilon a uniformly random action, else a greedy one, ties at random."""
+    return _epsilon_greedy_choice(values, epsilon, rng)[0]
+
+
+def _epsilon_greedy_choice(
+    values: list[float], epsilon: float, rng: np.random.Generator
+) -> tuple[int, bool]:
+    """:func:`_epsilon_greedy`'s action and whether the coin said explore (same draws)."""
     if rng.random() < epsilon:
-        return int(rng.random() * N_ACTIONS)
+        return int(rng.random() * N_ACTIONS), True
     best = max(values)
     tied = [action for action, value in enumerate(values) if value == best]
-    return tied[int(rng.random() * len(tied))]
+    return tied[int(rng.random() * len(tied))], False
 
 
 def reference_run(
@@ -860,4 +869,143 @@ def reference_run(
         episode_lengths=np.array([lengths]),
         truncated=np.array([truncated]),
         **{name: value for name, value in checked.items() if name != "runs"},
+    )
+
+
+@dataclass(frozen=True)
+class LearningEpisode:
+    """Result of :func:`learning_episode`: one episode and every update it made, in order.
+
+    ``states`` has one more entry than the per-step arrays. Step t (from 0): the agent stood
+    in ``states[t]`` (S_t), took ``actions[t]`` (A_t), received ``rewards[t]`` (R_{t+1}) and
+    landed in ``states[t + 1]`` (S_{t+1}). ``explored[t]`` is True when the epsilon coin chose
+    A_t at random (it may still have hit the greedy action). The update that followed moved
+    Q(S_t, A_t) from ``old_values[t]`` to ``new_values[t]``, a fraction alpha of the way to
+    ``targets[t]`` = R_{t+1} + gamma * ``follow_up[t]``; ``follow_up[t]`` is
+    max_a Q(S_{t+1}, a) for Q-learning, Q(S_{t+1}, A_{t+1}) for Sarsa, and 0 when S_{t+1} is
+    the goal.
+    """
+
+    algorithm: str
+    world: GridWorld
+    alpha: float
+    epsilon: float
+    gamma: float
+    q_start: np.ndarray
+    states: np.ndarray
+    actions: np.ndarray
+    rewards: np.ndarray
+    explored: np.ndarray
+    follow_up: np.ndarray
+    targets: np.ndarray
+    old_values: np.ndarray
+    new_values: np.ndarray
+    terminated: bool
+    truncated: bool
+
+    @property
+    def steps(self) -> int:
+        return len(self.actions)
+
+    def table_after(self, step: int) -> np.ndarray:
+        """Q after the episode's first ``step`` updates (0: the table it started from)."""
+        step = check_int("step", step, 0, self.steps)
+        q = self.q_start.copy()
+        for state, action, value in zip(
+            self.states[:step], self.actions[:step], self.new_values[:step], strict=True
+        ):
+            q[state, action] = value
+        return q
+
+    @property
+    def q(self) -> np.ndarray:
+        """The table at the end of the episode."""
+        return self.table_after(self.steps)
+
+    def choice_table(self, step: int) -> np.ndarray:
+        """The table ``actions[step]`` was chosen from (``step`` from 0).
+
+        Q-learning chooses A_t after the update of step t - 1; Sarsa chose it before that
+        update, as the A' of step t - 1 (the book's order). The two differ only when that
+        update changed the state the agent is in, after a step that left it in place.
+        """
+        step = check_int("step", step, 0, self.steps - 1)
+        return self.table_after(step if self.algorithm == "q_learning" else max(step - 1, 0))
+
+
+def learning_episode(
+    world: GridWorld,
+    q: np.ndarray,
+    algorithm: Algorithm,
+    alpha: float = 0.5,
+    epsilon: float = 0.1,
+    gamma: float = 1.0,
+    seed: int = 0,
+    *,
+    max_steps: int = DEFAULT_MAX_EPISODE_STEPS,
+) -> LearningEpisode:
+    """One episode of Q-learning or Sarsa from the table ``q``, with every update recorded.
+
+    The loop of :func:`reference_run`, draw for draw: from a table of zeros it makes exactly
+    the updates of that function's first episode with the same seed. It lets a page step
+    through what the agent sees, chooses and learns, one step at a time, from any table (such
+    as a run's table after some episodes). ``q`` is not changed.
+    """
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}; got {algorithm!r}")
+    table = world._check_q(q)
+    checked = _check_learning(world, 1, 1, alpha, epsilon, gamma, seed, max_steps)
+    alpha, epsilon, gamma = checked["alpha"], checked["epsilon"], checked["gamma"]
+    max_steps = checked["max_episode_steps"]
+    rng = np.random.default_rng(np.random.SeedSequence(checked["seed"]))
+    next_states, rewards, terminals = (part.tolist() for part in world.transitions())
+    values = table.tolist()
+    state, terminated = world.start_state, False
+    states, actions, explored = [state], [], []
+    taken_rewards, follow_ups, targets, old_values, new_values = [], [], [], [], []
+    if algorithm == "sarsa":
+        action, coin = _epsilon_greedy_choice(values[state], epsilon, rng)
+    while not terminated and len(actions) < max_steps:
+        if algorithm == "q_learning":
+            action, coin = _epsilon_greedy_choice(values[state], epsilon, rng)
+        next_state = next_states[state][action]
+        reward, terminated = rewards[state][action], terminals[state][action]
+        if algorithm == "q_learning":
+            follow_up = max(values[next_state])
+        else:
+            next_action, next_coin = _epsilon_greedy_choice(values[next_state], epsilon, rng)
+            follow_up = values[next_state][next_action]
+        if terminated:
+            follow_up = 0.0
+        target = reward + gamma * follow_up
+        old = values[state][action]
+        values[state][action] = old + alpha * (target - old)
+        actions.append(action)
+        explored.append(coin)
+        taken_rewards.append(reward)
+        follow_ups.append(follow_up)
+        targets.append(target)
+        old_values.append(old)
+        new_values.append(values[state][action])
+        states.append(next_state)
+        state = next_state
+        if algorithm == "sarsa":
+            action, coin = next_action, next_coin
+    return LearningEpisode(
+        algorithm=algorithm,
+        world=world,
+        alpha=alpha,
+        epsilon=epsilon,
+        gamma=gamma,
+        q_start=table.copy(),
+        states=np.array(states, dtype=np.intp),
+        actions=np.array(actions, dtype=np.intp),
+        rewards=np.array(taken_rewards),
+        explored=np.array(explored, dtype=bool),
+        follow_up=np.array(follow_ups),
+        targets=np.array(targets),
+        old_values=np.array(old_values),
+        new_values=np.array(new_values),
+        terminated=terminated,
+        truncated=not terminated,
     )

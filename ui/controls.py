@@ -8,8 +8,8 @@ which ones it dropped (and any unknown keys) and says so on the page instead of 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,6 +123,16 @@ class ControlPanel:
 
     def header(self, text: str) -> None:
         self.sidebar.subheader(text)
+
+    @contextmanager
+    def placed_in(self, container: Any) -> Iterator[None]:
+        """Put the widgets made inside the block in ``container`` (say, a column on the page)
+        instead of the panel's own place; they are bound to the URL and checked all the same."""
+        own, self.sidebar = self.sidebar, container
+        try:
+            yield
+        finally:
+            self.sidebar = own
 
     def testbed(
         self,

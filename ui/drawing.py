@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -9,10 +10,25 @@ import streamlit as st
 from ui.charts import Figure
 
 
-def draw(figure: Figure, container: Any = None) -> None:
-    """Draw ``figure`` full width in ``container`` (the page by default)."""
+def draw(
+    figure: Figure,
+    container: Any = None,
+    *,
+    key: str | None = None,
+    on_select: Callable[[], None] | None = None,
+) -> None:
+    """Draw ``figure`` full width in ``container`` (the page by default).
+
+    ``on_select`` is called when the learner clicks a mark of a chart whose spec defines a
+    selection (with ``key`` naming the chart, where the selection is found in session state).
+    """
     target = container if container is not None else st
-    target.vega_lite_chart(spec=figure.full_spec(), width="stretch", alt=figure.alt)
+    if on_select is None:
+        target.vega_lite_chart(spec=figure.full_spec(), width="stretch", alt=figure.alt)
+        return
+    target.vega_lite_chart(
+        spec=figure.full_spec(), width="stretch", alt=figure.alt, key=key, on_select=on_select
+    )
 
 
 def draw_in_columns(figures: list[Figure], columns: int = 2) -> None:

@@ -123,6 +123,14 @@ COURSE: tuple[PageSpec, ...] = (
         "Figure 2.6: how each method's reward depends on its parameter.",
     ),
     PageSpec(
+        "pages/qlearning.py",
+        "From a table to Q-learning",
+        ":material/grid_on:",
+        "From bandits to deep RL",
+        "States, policies and returns on the cliff walk: Q-learning against Sarsa, and a "
+        "reward designer.",
+    ),
+    PageSpec(
         "pages/dqn.py",
         "Deep Q-Network",
         ":material/neurology:",

@@ -12,6 +12,7 @@ from core.gridworld import (
     GridWorld,
     _choose,
     best_actions,
+    learning_episode,
     optimal_q,
     q_learning,
     reference_run,
@@ -305,6 +306,70 @@ def test_trace_episode_follows_the_world_and_the_policy(figure_6_4):
         assert (random_walk.states[t + 1], random_walk.rewards[t]) == (next_state, reward)
     again = trace_episode(CLIFF, q, epsilon=1.0, seed=4, max_steps=300)
     np.testing.assert_array_equal(random_walk.actions, again.actions)
+
+
+@pytest.mark.parametrize("algorithm", ["q_learning", "sarsa"])
+def test_learning_episode_is_the_reference_loops_first_episode_draw_for_draw(algorithm):
+    for seed in range(3):
+        reference = reference_run(CLIFF, algorithm, episodes=1, seed=seed)
+        episode = learning_episode(CLIFF, np.zeros((48, 4)), algorithm, seed=seed)
+        np.testing.assert_array_equal(episode.q, reference.q[0])
+        assert episode.steps == reference.episode_lengths[0, 0]
+        assert episode.rewards.sum() == reference.episode_returns[0, 0]
+        assert episode.terminated and not episode.truncated
+
+
+@pytest.mark.parametrize("algorithm", ["q_learning", "sarsa"])
+def test_every_recorded_update_is_the_rule_applied_to_the_table_of_that_moment(
+    algorithm, figure_6_4
+):
+    start = figure_6_4[algorithm].q[0] * 0.5  # a table that still has something to learn
+    episode = learning_episode(CLIFF, start, algorithm, alpha=0.5, epsilon=0.3, seed=2)
+    np.testing.assert_array_equal(episode.table_after(0), start)
+    assert np.array_equal(start, figure_6_4[algorithm].q[0] * 0.5), "q is not changed"
+    assert episode.explored.any() and not episode.explored.all()
+    for t in range(episode.steps):
+        before = episode.table_after(t)
+        state, action = int(episode.states[t]), int(episode.actions[t])
+        landed, reward, terminated = CLIFF.step(state, action)
+        assert (episode.states[t + 1], episode.rewards[t]) == (landed, reward)
+        if terminated:
+            follow_up = 0.0
+        elif algorithm == "q_learning":
+            follow_up = before[landed].max()
+        else:
+            follow_up = before[landed, episode.actions[t + 1]]
+        assert episode.follow_up[t] == follow_up
+        assert episode.targets[t] == reward + episode.gamma * follow_up
+        assert episode.old_values[t] == before[state, action]
+        after = episode.table_after(t + 1)
+        assert after[state, action] == pytest.approx(
+            before[state, action] + 0.5 * (episode.targets[t] - before[state, action])
+        )
+        after[state, action] = before[state, action]
+        assert np.array_equal(after, before), "one number changes per step"
+        if not episode.explored[t]:
+            chosen_from = episode.choice_table(t)
+            assert best_actions(chosen_from)[state, action], "an unexplored action is greedy"
+    stays = [t for t in range(1, episode.steps) if episode.states[t] == episode.states[t - 1]]
+    assert stays, "a step that left the agent in place, where Sarsa's choice table differs"
+    t = stays[0]
+    expected = t - 1 if algorithm == "sarsa" else t
+    np.testing.assert_array_equal(episode.choice_table(t), episode.table_after(expected))
+
+
+def test_learning_episode_stops_at_its_cap_and_rejects_bad_arguments():
+    walls = CLIFF.with_cell((2, 11), "wall").with_cell((3, 10), "floor").with_cell((3, 10), "wall")
+    cut = learning_episode(walls, np.zeros((48, 4)), "q_learning", max_steps=50)
+    assert cut.truncated and not cut.terminated and cut.steps == 50
+    with pytest.raises(ValueError, match="algorithm must be one of"):
+        learning_episode(CLIFF, np.zeros((48, 4)), "dqn")
+    with pytest.raises(ValueError, match=re.escape("q must have shape (48, 4)")):
+        learning_episode(CLIFF, np.zeros((4, 4)), "sarsa")
+    with pytest.raises(ValueError, match="alpha must be"):
+        learning_episode(CLIFF, np.zeros((48, 4)), "sarsa", alpha=0.0)
+    with pytest.raises(ValueError, match="step must be"):
+        cut.table_after(51)
 
 
 # --- Validation ----------------------------------------------------------------------------
