@@ -28,7 +28,8 @@ navigation = st.navigation(
     {
         section: [pages[spec.path] for spec in registry.section_pages(section)]
         for section in registry.SECTIONS
-    }
+    },
+    expanded=True,  # the whole course in view: Streamlit folds long lists behind "View more"
 )
 current = next(spec for spec in registry.COURSE if pages[spec.path] is navigation)
 course.sidebar_progress()
