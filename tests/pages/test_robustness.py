@@ -1,7 +1,9 @@
 """Generated checks over every page in the navigation: controls at their extremes, hostile URLs.
 
-Nothing here is hand-picked: the pages come from the page registry, the controls from what each
-page draws, so a new page or control is covered as soon as it exists.
+Exhaustive, so in the slow tier (``.ci/run`` runs it; the fast tier has a hand-picked hostile
+link and control changes in tests/pages/test_strategy_pages.py). Nothing here is hand-picked:
+the pages come from the page registry, the controls from what each page draws, so a new page or
+control is covered as soon as it exists.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def _parse(option: str):
     return option
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_every_control_at_its_extremes(page):
     """Each control to each of its extremes in turn (then back), from a small testbed."""
@@ -133,6 +136,7 @@ def url_keys(at: AppTest) -> dict[str, object]:
     return {key: widget for key, widget in widgets.items() if widget.proto.query_param_key}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
 def test_hostile_urls_fall_back_to_defaults_and_are_reported(page):
     keys = [
@@ -212,6 +216,7 @@ def test_the_largest_budget_trains():
         assert_clean(at, f"{page}: largest budget")
 
 
+@pytest.mark.slow
 def test_a_setting_shared_by_pages_has_one_default():
     """A URL-bound key keeps its value across page switches, so every page must agree on it.
 
