@@ -116,8 +116,12 @@ def pages() -> None:
 
 def dqn() -> None:
     from bench.dqn import run_dqn_benchmark
+    from core.dqn import EVAL_EPISODES, EVAL_SEED
 
-    print("## DQN on CartPole-v1, default config (greedy evaluation: 20 episodes, seed 10000)\n")
+    print(
+        f"## DQN on CartPole-v1, default config (greedy evaluation: {EVAL_EPISODES} episodes "
+        f"from seed {EVAL_SEED})\n"
+    )
     rows = run_dqn_benchmark()
     print(table(rows, {}))
 

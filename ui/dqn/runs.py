@@ -21,6 +21,7 @@ import numpy as np
 import streamlit as st
 
 from core.dqn import DQNConfig, TrainingResult, load_run
+from core.dqn.training import RECENT_EPISODES
 from core.dqn.shipped import SHIPPED_RUN_PATH
 from core.workers import CANCELLED, DONE, FAILED, QUEUED, Job, shared_pool
 from ui.charts import dqn as charts
@@ -177,7 +178,7 @@ def _progress_line(job: Job) -> str:
     check = f" · greedy check {update.eval_mean:.0f}" if update.eval_mean is not None else ""
     return (
         f"Episode {update.episode} · step {update.step:,} of {job.budget_steps:,} · "
-        f"return {update.episode_return:.0f} · mean of last 20 "
+        f"return {update.episode_return:.0f} · mean of last {RECENT_EPISODES} "
         f"{update.recent_mean_return:.0f} · ε {update.epsilon:.2f}{check}"
     )
 
