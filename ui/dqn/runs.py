@@ -21,8 +21,8 @@ import numpy as np
 import streamlit as st
 
 from core.dqn import DQNConfig, TrainingResult, load_run
-from core.dqn.training import RECENT_EPISODES
 from core.dqn.shipped import SHIPPED_RUN_PATH
+from core.dqn.training import RECENT_EPISODES
 from core.workers import CANCELLED, DONE, FAILED, QUEUED, Job, shared_pool
 from ui.charts import dqn as charts
 from ui.dqn.form import describe
