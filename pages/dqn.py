@@ -15,6 +15,7 @@ routing.ensure_router()
 PAGE = "dqn"
 
 st.title("Deep Q-Network on CartPole")
+st.caption("[Jump to training your own network](#train-your-own)")
 shipped = runs.shipped_run()
 bridge = next((spec for spec in registry.COURSE if spec.key == "qlearning"), None)
 st.markdown(
@@ -122,7 +123,7 @@ with right:
     )
     views.animation_switch()
 
-st.header("Train your own")
+st.header("Train your own", anchor="train-your-own")
 st.markdown(
     "Set the ingredients and press **Train**. Trainings run outside this web page, one per "
     f"trainer, so every page stays fast for the whole class; the shipped run (default "
