@@ -1,6 +1,6 @@
 """The runs that ship with the app, so a first visit shows a trained agent at once.
 
-Remake them with::
+CartPole: remake it with::
 
     python -m core.dqn.shipped
 
@@ -10,11 +10,24 @@ least the solved threshold (475) over the evaluation episodes, and writes
 trains each of :data:`REFERENCE_VARIANTS` (the DQN page's "Try this" experiments: the default
 settings with one change) and writes their outcomes, without networks, to
 ``core/dqn/reference_runs.json``, so those answers quote measured runs.
+
+Space Invaders: remake it with::
+
+    python -m core.dqn.shipped --environment invaders
+
+It measures random play (:data:`RANDOM_EPISODES` episodes), trains the Invaders page's default
+settings for :data:`INVADERS_BUDGET` steps (seed 0, one torch thread; about 15 minutes of one
+core), plays the greedy policy on :data:`~core.dqn.games.INVADERS_EVAL_EPISODES` games, and
+writes ``core/dqn/shipped_invaders.pt`` (under 1 MB) only if their mean is at least
+:data:`BAR_TIMES_RANDOM` times random play's. The run keeps its whole training curve, which the
+page draws against a learner's own run (same settings, fewer steps).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,11 +36,20 @@ import torch
 
 from core.dqn.config import DQNConfig
 from core.dqn.evaluation import EVAL_EPISODES, EVAL_SEED, evaluate
+from core.dqn.games import INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED, evaluate_invaders
 from core.dqn.storage import save_run
-from core.dqn.training import TrainingResult, train
+from core.dqn.training import TrainingProgress, TrainingResult, train
+from core.invaders import random_policy_returns
 
 SHIPPED_RUN_PATH = Path(__file__).resolve().with_name("shipped_run.pt")
 REFERENCE_RUNS_PATH = Path(__file__).resolve().with_name("reference_runs.json")
+INVADERS_RUN_PATH = Path(__file__).resolve().with_name("shipped_invaders.pt")
+INVADERS_BUDGET = 1_000_000
+"""Environment steps of the shipped Space Invaders run: MinAtar's DQN levels off by about 1M."""
+RANDOM_EPISODES = 10_000
+"""Episodes of random play the bar is measured on (seed 0)."""
+BAR_TIMES_RANDOM = 8
+"""The shipped Space Invaders agent must score at least this many times random play's mean."""
 REFERENCE_VARIANTS: dict[str, dict[str, Any]] = {
     "replay off": {"use_replay": False},
     "target network off": {"use_target_network": False},
@@ -66,7 +88,49 @@ def load_reference_runs() -> dict[str, dict[str, Any]]:
     return json.loads(REFERENCE_RUNS_PATH.read_text())
 
 
-def main() -> None:
+def invaders_config() -> DQNConfig:
+    """The shipped Space Invaders run: the page's default settings, a longer budget."""
+    return DQNConfig.for_environment("invaders", max_env_steps=INVADERS_BUDGET)
+
+
+def random_play_mean(episodes: int = RANDOM_EPISODES, seed: int = 0) -> float:
+    """Mean score of uniformly random play in Space Invaders (MinAtar's rules)."""
+    return float(random_policy_returns(episodes, seed)[0].mean())
+
+
+def make_invaders() -> None:
+    """Train, judge and (if it clears the bar) save the shipped Space Invaders agent."""
+    torch.set_num_threads(1)
+    random_mean = random_play_mean()
+    bar = BAR_TIMES_RANDOM * random_mean
+    print(f"random play: mean {random_mean:.3f} over {RANDOM_EPISODES:,} episodes; bar {bar:.2f}")
+    start = time.perf_counter()
+
+    def report(update: TrainingProgress) -> None:
+        if update.episode % 200 == 0:
+            print(
+                f"{time.perf_counter() - start:6.0f} s  step {update.step:>9,}  episode "
+                f"{update.episode:>6,}  mean of last 20 {update.recent_mean_return:5.1f}  "
+                f"ε {update.epsilon:.2f}",
+                flush=True,
+            )
+
+    result = train(invaders_config(), progress=report)
+    scores = evaluate_invaders(result.policy, INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)
+    summary = (
+        f"greedy mean {scores.mean():.2f} over {len(scores)} games (policy from step "
+        f"{result.policy_step:,}), {scores.mean() / random_mean:.1f} × random; "
+        f"{result.episodes:,} episodes, {result.total_steps:,} steps, "
+        f"{result.cpu_time:.0f} CPU s ({result.wall_time:.0f} s wall)"
+    )
+    if scores.mean() < bar:
+        raise SystemExit(f"{summary}: below the bar of {bar:.2f}, not saving it")
+    save_run(result, INVADERS_RUN_PATH)
+    size = INVADERS_RUN_PATH.stat().st_size / 1024
+    print(f"saved {INVADERS_RUN_PATH} ({size:.0f} kB): {summary}")
+
+
+def make_cartpole() -> None:
     torch.set_num_threads(1)
     result = train(DQNConfig())
     score = float(evaluate(result.policy, episodes=EVAL_EPISODES, seed=EVAL_SEED).mean())
@@ -87,6 +151,16 @@ def main() -> None:
         print(f"{name}: {references[name]}")
     REFERENCE_RUNS_PATH.write_text(json.dumps(references, indent=2, ensure_ascii=False) + "\n")
     print(f"saved {REFERENCE_RUNS_PATH}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m core.dqn.shipped", description=__doc__)
+    parser.add_argument("--environment", choices=("cartpole", "invaders"), default="cartpole")
+    args = parser.parse_args(argv)
+    if args.environment == "invaders":
+        make_invaders()
+    else:
+        make_cartpole()
 
 
 if __name__ == "__main__":
