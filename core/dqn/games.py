@@ -180,3 +180,30 @@ def invaders_greedy_episode(
         actions=np.array(actions, dtype=np.int64),
         rewards=np.array(rewards, dtype=np.float64),
     )
+
+
+class Blindfolded(nn.Module):
+    """A policy that sees less: ``hidden`` channels blanked, or the two alien channels merged.
+
+    For experiments on what the agent uses: blanking the enemy bullets shows what dodging is
+    worth; merging ``alien_left`` and ``alien_right`` into both channels hides which way the
+    block is heading (what a single frame of the real game shows).
+    """
+
+    def __init__(
+        self, policy: nn.Module, hidden: tuple[int, ...] = (), merge_aliens: bool = False
+    ) -> None:
+        super().__init__()
+        self.policy = policy
+        self.hidden = tuple(check_int("hidden", channel, 0, 4) for channel in hidden)
+        self.merge_aliens = merge_aliens
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        seen = obs.clone()
+        if self.merge_aliens:
+            aliens = seen[:, 1] | seen[:, 2] if seen.dtype == torch.uint8 else seen[:, 1:3].amax(1)
+            seen[:, 1] = aliens
+            seen[:, 2] = aliens
+        if self.hidden:
+            seen[:, list(self.hidden)] = 0
+        return self.policy(seen)

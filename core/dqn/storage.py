@@ -10,7 +10,9 @@ Format
 
 Older files
     A run saved before ``DQNConfig`` had a field loads with that field's default: a file
-    without ``environment`` is a CartPole run, as it was when it was written.
+    without ``environment`` is a CartPole run, as it was when it was written. Such a run played
+    one game, so the step at which each episode ended (``episode_steps``, added later) is the
+    running sum of the episode lengths.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _ARRAYS = (
     "episode_lengths",
     "episode_losses",
     "episode_epsilons",
+    "episode_steps",
     "eval_steps",
     "eval_episodes",
     "eval_means",
@@ -82,13 +85,16 @@ def load_run(path: str | os.PathLike) -> TrainingResult:
     policy.load_state_dict(payload["state_dict"])
     policy.requires_grad_(False)
     policy.eval()
+    arrays = dict(payload["arrays"])
+    if "episode_steps" not in arrays:  # written before the field existed: one game
+        arrays["episode_steps"] = torch.cumsum(arrays["episode_lengths"], dim=0)
     scalars = dict(payload["scalars"])
     if scalars["policy_eval_mean"] is None:
         scalars["policy_eval_mean"] = math.nan
     return TrainingResult(
         config=DQNConfig.from_dict(payload["config"]),
         policy=policy,
-        **{name: payload["arrays"][name].numpy() for name in _ARRAYS},
+        **{name: arrays[name].numpy() for name in _ARRAYS},
         **scalars,
         replay_sample=Transitions(
             **{name: tensor.numpy() for name, tensor in payload["replay_sample"].items()}

@@ -104,6 +104,8 @@ class TrainingResult:
     episode_lengths: np.ndarray  # int64 (episodes,)
     episode_losses: np.ndarray  # float64 (episodes,), nan where no gradient step came before
     episode_epsilons: np.ndarray  # float64 (episodes,), epsilon at each episode's end
+    episode_steps: np.ndarray  # int64 (episodes,), env steps taken when each episode ended (with
+    # one game the running sum of the lengths; with several, the games' steps interleave)
     eval_steps: np.ndarray  # int64 (evaluations,): env step at which each check ran
     eval_episodes: np.ndarray  # int64 (evaluations,): episodes finished at that check
     eval_means: np.ndarray  # float64 (evaluations,): mean greedy return of that check
@@ -165,6 +167,7 @@ def train(
 
     returns: list[float] = []
     lengths: list[int] = []
+    end_steps: list[int] = []
     losses: list[float] = []
     epsilons: list[float] = []
     eval_steps: list[int] = []
@@ -244,6 +247,7 @@ def train(
                 running_returns[game], running_lengths[game] = 0.0, 0
                 returns.append(episode_return)
                 lengths.append(episode_length)
+                end_steps.append(step)
                 losses.append(loss)
                 epsilons.append(epsilon)
                 eval_mean = None
@@ -316,6 +320,7 @@ def train(
         episode_lengths=np.asarray(lengths, dtype=np.int64),
         episode_losses=np.asarray(losses, dtype=np.float64),
         episode_epsilons=np.asarray(epsilons, dtype=np.float64),
+        episode_steps=np.asarray(end_steps, dtype=np.int64),
         eval_steps=np.asarray(eval_steps, dtype=np.int64),
         eval_episodes=np.asarray(eval_episodes, dtype=np.int64),
         eval_means=np.asarray(eval_means, dtype=np.float64),
