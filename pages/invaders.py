@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core.dqn import INVADERS_EVAL_EPISODES, ConvQNetwork, DQNConfig, QNetwork
+from core.dqn import INVADERS_EVAL_EPISODES, DQNConfig
 from core.dqn.network import NATURE_OBSERVATION_SHAPE, multiply_adds, nature_dqn
-from core.dqn.shipped import BAR_TIMES_RANDOM, RANDOM_EPISODES
+from core.dqn.shipped import BAR_TIMES_RANDOM
 from core.invaders import ACTIONS, CHANNELS, GRID, OBSERVATION_SHAPE
 from ui import course, routing, sections
 from ui import invaders as drawing
@@ -18,6 +18,7 @@ from ui.drawing import draw
 routing.ensure_router()
 PAGE = "invaders"
 BOOK = runs.INVADERS
+CHANNEL_PIXELS = 120  # one channel's picture: five fit beside the screen, three on a phone
 CHANNEL_NAMES = {
     "cannon": "your cannon",
     "alien_left": "aliens, block moving left",
@@ -106,7 +107,7 @@ with screen:
         f"{int(observation[1:3].sum())} aliens, the cannon in column "
         f"{int(observation[0, -1].argmax())}, {int(observation[3].sum())} of its bullets and "
         f"{int(observation[4].sum())} alien bullets in flight.",
-        width="stretch",
+        width=CHANNEL_PIXELS * 2,
         output_format="PNG",
     )
 with channel_column:
@@ -115,15 +116,14 @@ with channel_column:
         "0 or 1. The picture on the left is only for us."
     )
     images = drawing.channel_pngs(observation)
-    for row in (range(0, 3), range(3, len(CHANNELS))):
-        for column, channel in zip(st.columns(3), row, strict=False):
-            name = CHANNELS[channel]
-            column.image(
+    with st.container(horizontal=True, gap="medium"):
+        for channel, name in enumerate(CHANNELS):
+            st.image(
                 images[channel],
                 caption=f"{channel}: {CHANNEL_NAMES[name]}",
                 alt=f"Channel {channel}, {CHANNEL_NAMES[name]}: "
                 f"{int(observation[channel].sum())} cells on.",
-                width="stretch",
+                width=CHANNEL_PIXELS,
                 output_format="PNG",
             )
 q_now = trace.q_values[frame]
@@ -171,12 +171,14 @@ if guess.revealed:
             f"{shipped_scores.mean():.1f}",
             f"{ratio:.1f} × random play",
             delta_color="off",
+            delta_arrow="off",
             border=True,
         )
         st.metric(
             "Random play",
             f"{random_mean:.2f}",
-            help=f"Mean of {RANDOM_EPISODES:,} games of uniformly random actions.",
+            help=f"Mean of {game.shipped_summary()['random_episodes']:,} games of uniformly "
+            "random actions.",
             border=True,
         )
         st.metric(
@@ -357,8 +359,8 @@ st.dataframe(
 )
 
 st.header("From 4 numbers to a screen")
-ours = ConvQNetwork()
-cartpole_net = QNetwork()
+ours = shipped.policy
+cartpole_net = runs.shipped_run(runs.CARTPOLE).policy
 nature = nature_dqn()
 ours_madds = multiply_adds(ours, OBSERVATION_SHAPE)
 cartpole_madds = multiply_adds(cartpole_net, (4,))
@@ -388,9 +390,9 @@ with one network design and one set of settings for all of them. What it had to 
 - **Frame stacking**: one frame does not show motion (which way a ball or a bullet flies),
   so the input was the **last 4 frames**, 4 × 84 × 84. MinAtar's direction channels do that
   job here in a single picture.
-- **Reward clipping**: every positive reward became +1 and every negative one −1, so one
-  learning rate suits games whose scores differ a thousandfold (Space Invaders' aliens are
-  worth 5 to 30 points there; here each is worth 1 anyway).
+- **Reward clipping**: every positive reward became +1 and every negative one −1, since
+  the scale of scores varies greatly from game to game and one learning rate had to suit
+  them all (here each alien is worth 1 anyway).
 - **A bigger network**: convolutions of 32 filters 8 × 8 (stride 4), 64 of 4 × 4 (stride 2)
   and 64 of 3 × 3, then 512 units: **{nature_weights:,} weights** (with 18 actions) and
   **{nature_madds:,} multiply-adds** per input, **{nature_madds / ours_madds:.0f} ×** the
@@ -417,10 +419,11 @@ thousand: the paper's run is about **{scale:,.0f} times the arithmetic**. This c
 {cpu_minutes:.0f} minutes on the shipped run; at the same speed per multiply-add the paper's
 run would take about **{cpu_minutes * scale / 60:,.0f} hours** of it (a rough figure: large
 convolutions use a CPU better than small ones, and the emulator has to produce 50 million
-frames on top). A GPU does exactly this kind of arithmetic, thousands of multiply-adds at once,
-which is why Atari agents train on GPUs, and why even there a game takes hours, and the
-49 games of the paper many days. MinAtar keeps the ideas and drops the pixels: its games train
-on one CPU core in minutes, as on this page.
+frames on top). A GPU does exactly this kind of arithmetic, thousands of multiply-adds at
+once, which is why Atari agents are trained on GPUs; the 50 million emulated frames, the
+acting one decision at a time and a replay memory of a million transitions remain, so a run
+still takes hours there. MinAtar keeps the ideas and drops the pixels, which is what lets a
+run on this page finish on one CPU core in about a minute.
 """
 )
 

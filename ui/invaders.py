@@ -18,11 +18,10 @@ from PIL import Image, ImageDraw, ImageFont
 from core.invaders import ACTIONS, BACKGROUND, CHANNELS, COLOURS, GRID, observation_to_rgb
 
 CELL = 20
-"""Pixels per grid cell in an animation frame: a 200-pixel screen."""
+"""Pixels per grid cell in an animation frame with Q-value bars: a 200-pixel screen."""
 MARGIN = 12
-BAR_LEFT, BAR_WIDTH, BAR_HEIGHT, BAR_GAP = 300, 130, 24, 12
-WIDTH = BAR_LEFT + BAR_WIDTH + 70
-HEIGHT = MARGIN + GRID * CELL + 44
+BAR_GAP_LEFT, BAR_WIDTH, BAR_HEIGHT, BAR_GAP = 88, 130, 24, 12
+"""Bars start this far right of the screen (room for the action names)."""
 MAX_FRAMES = 300
 """A longer game is shown up to here (30 s at 10 frames per second)."""
 FRAMES_PER_SECOND = 10
@@ -64,59 +63,71 @@ def draw_frame(
     q_values: np.ndarray | None,
     q_range: tuple[float, float],
     caption: str,
+    cell: int = CELL,
 ) -> Image.Image:
-    """One frame: the screen on the left, Q(s, a) for the four actions as bars on the right.
+    """One frame: the screen, and with ``q_values`` Q(s, a) for the four actions as bars on
+    its right.
 
     Bars run from ``q_range[0]`` (empty) to ``q_range[1]`` (full), the lowest and highest value
     of the whole game, so that small differences between actions stay visible; the greedy
     action's bar is dark.
     """
-    image = Image.new("P", (WIDTH, HEIGHT), PAGE)
+    screen = GRID * cell
+    bar_left = MARGIN + screen + BAR_GAP_LEFT
+    width = bar_left + BAR_WIDTH + 64 if q_values is not None else screen + 2 * MARGIN
+    image = Image.new("P", (width, MARGIN + screen + 40), PAGE)
     image.putpalette(_FLAT_PALETTE)
-    image.paste(Image.fromarray(_screen_indices(observation, CELL)), (MARGIN, MARGIN))
+    image.paste(Image.fromarray(_screen_indices(observation, cell)), (MARGIN, MARGIN))
     draw = ImageDraw.Draw(image)
     if q_values is not None:
         low, high = q_range
         span = max(high - low, 1e-6)
         greedy = int(np.argmax(q_values))
-        draw.text((BAR_LEFT - 78, MARGIN), "Q(s, a)", fill=TEXT, font=_font(16))
+        names_left = bar_left - BAR_GAP_LEFT + 16
+        draw.text((names_left, MARGIN), "Q(s, a)", fill=TEXT, font=_font(16))
         for action, (name, value) in enumerate(zip(ACTIONS, q_values, strict=True)):
             top = MARGIN + 30 + action * (BAR_HEIGHT + BAR_GAP)
             length = max(2.0, BAR_WIDTH * (float(value) - low) / span)
             colour = GREEDY_BAR if action == greedy else OTHER_BAR
-            draw.rectangle([BAR_LEFT, top, BAR_LEFT + length, top + BAR_HEIGHT], fill=colour)
-            draw.text((BAR_LEFT - 78, top + 4), name, fill=TEXT, font=_font(16))
+            draw.rectangle([bar_left, top, bar_left + length, top + BAR_HEIGHT], fill=colour)
+            draw.text((names_left, top + 4), name, fill=TEXT, font=_font(16))
             draw.text(
-                (BAR_LEFT + BAR_WIDTH + 8, top + 4), f"{value:.2f}", fill=TEXT, font=_font(16)
+                (bar_left + BAR_WIDTH + 8, top + 4), f"{value:.2f}", fill=TEXT, font=_font(16)
             )
-    draw.text((MARGIN, HEIGHT - 30), caption, fill=TEXT, font=_font(16))
+    draw.text((MARGIN, MARGIN + screen + 10), caption, fill=TEXT, font=_font(16))
     return image
 
 
-def _captions(label: str, rewards: np.ndarray, steps: int) -> list[str]:
+def _captions(rewards: np.ndarray, steps: int) -> list[str]:
     scores = np.concatenate([[0.0], np.cumsum(rewards)])
-    return [f"{label}   step {t}   score {scores[t]:.0f}" for t in range(steps)]
+    return [f"step {t}   score {scores[t]:.0f}" for t in range(steps)]
+
+
+def _q_range(q_values: np.ndarray | None, frames: int) -> tuple[float, float]:
+    """The lowest and highest Q-value among the frames shown (the bars' empty and full)."""
+    if q_values is None:
+        return 0.0, 1.0
+    return float(q_values[:frames].min()), float(q_values[:frames].max())
 
 
 def game_gif(
     observations: np.ndarray,
     rewards: np.ndarray,
-    label: str,
     q_values: np.ndarray | None = None,
+    *,
+    cell: int = CELL,
     max_frames: int = MAX_FRAMES,
 ) -> bytes:
     """An animated GIF of a game (its first ``max_frames`` frames), 10 frames per second,
     with the Q-values per frame when given; the last frame holds for 2 s."""
-    frames_shown = min(len(observations), max_frames)
-    q_range = (
-        (float(q_values[:frames_shown].min()), float(q_values[:frames_shown].max()))
-        if q_values is not None
-        else (0.0, 1.0)
-    )
-    captions = _captions(label, rewards, frames_shown)
+    shown = min(len(observations), max_frames)
+    q_range = _q_range(q_values, shown)
+    captions = _captions(rewards, shown)
     frames = [
-        draw_frame(observations[t], None if q_values is None else q_values[t], q_range, captions[t])
-        for t in range(frames_shown)
+        draw_frame(
+            observations[t], None if q_values is None else q_values[t], q_range, captions[t], cell
+        )
+        for t in range(shown)
     ]
     durations = [1000 // FRAMES_PER_SECOND] * len(frames)
     durations[-1] = 2000
@@ -130,16 +141,18 @@ def game_gif(
 def still_png(
     observations: np.ndarray,
     rewards: np.ndarray,
-    label: str,
     q_values: np.ndarray | None = None,
+    *,
     index: int = 0,
+    cell: int = CELL,
 ) -> bytes:
-    """One frame of a game as a PNG (for learners who ask for less motion, and for stepping)."""
+    """One frame of a game as a PNG, drawn as in :func:`game_gif` (what learners who ask for
+    less motion see)."""
     index = index % len(observations)
-    q_range = (float(q_values.min()), float(q_values.max())) if q_values is not None else (0.0, 1.0)
-    caption = _captions(label, rewards, index + 1)[index]
+    q_range = _q_range(q_values, min(len(observations), MAX_FRAMES))
+    caption = _captions(rewards, index + 1)[index]
     frame = draw_frame(
-        observations[index], None if q_values is None else q_values[index], q_range, caption
+        observations[index], None if q_values is None else q_values[index], q_range, caption, cell
     )
     buffer = io.BytesIO()
     frame.save(buffer, format="PNG")

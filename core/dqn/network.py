@@ -203,26 +203,32 @@ NATURE_OBSERVATION_SHAPE = (4, 84, 84)
 
 
 def nature_dqn(n_actions: int = 18) -> nn.Sequential:
-    """The network of Mnih et al. (2015), untrained, for comparing sizes: conv 32 @ 8 × 8
-    stride 4, conv 64 @ 4 × 4 stride 2, conv 64 @ 3 × 3 stride 1, 512 units, one output per
-    action (up to 18 on Atari)."""
+    """The network of Mnih et al. (2015), for comparing sizes: conv 32 @ 8 × 8 stride 4, conv
+    64 @ 4 × 4 stride 2, conv 64 @ 3 × 3 stride 1, 512 units, one output per action (up to 18
+    on Atari).
+
+    Built on PyTorch's ``meta`` device: shapes without values, so building it allocates no
+    weights and draws nothing from torch's global random generator.
+    """
+    meta = {"device": "meta"}
     return nn.Sequential(
-        nn.Conv2d(4, 32, 8, stride=4),
+        nn.Conv2d(4, 32, 8, stride=4, **meta),
         nn.ReLU(),
-        nn.Conv2d(32, 64, 4, stride=2),
+        nn.Conv2d(32, 64, 4, stride=2, **meta),
         nn.ReLU(),
-        nn.Conv2d(64, 64, 3, stride=1),
+        nn.Conv2d(64, 64, 3, stride=1, **meta),
         nn.ReLU(),
         nn.Flatten(),
-        nn.Linear(64 * 7 * 7, 512),
+        nn.Linear(64 * 7 * 7, 512, **meta),
         nn.ReLU(),
-        nn.Linear(512, n_actions),
+        nn.Linear(512, n_actions, **meta),
     )
 
 
 def multiply_adds(network: nn.Module, observation_shape: tuple[int, ...]) -> int:
     """Multiply-adds of one forward pass of one observation through ``network``'s linear and
-    convolutional layers: the arithmetic that dominates the cost of acting and learning."""
+    convolutional layers: the arithmetic that dominates the cost of acting and learning.
+    (Counted from shapes, so a network on the ``meta`` device will do.)"""
     total = 0
 
     def count(layer: nn.Module, _: Any, output: torch.Tensor) -> None:
@@ -235,8 +241,9 @@ def multiply_adds(network: nn.Module, observation_shape: tuple[int, ...]) -> int
         if isinstance(layer, nn.Linear | nn.Conv2d)
     ]
     try:
+        device = next(network.parameters()).device
         with torch.no_grad():
-            network(torch.zeros((1, *observation_shape)))
+            network(torch.zeros((1, *observation_shape), device=device))
     finally:
         for hook in hooks:
             hook.remove()

@@ -20,7 +20,10 @@ settings for :data:`INVADERS_BUDGET` steps (seed 0, one torch thread; about 15 m
 core), plays the greedy policy on :data:`~core.dqn.games.INVADERS_EVAL_EPISODES` games, and
 writes ``core/dqn/shipped_invaders.pt`` (under 1 MB) only if their mean is at least
 :data:`BAR_TIMES_RANDOM` times random play's. The run keeps its whole training curve, which the
-page draws against a learner's own run (same settings, fewer steps).
+page draws against a learner's own run (same settings, fewer steps). Beside it,
+``core/dqn/shipped_invaders.json`` keeps that judgement (every evaluation game's score, random
+play's mean and its scores in the same games), so the page need not replay 10,000 random games
+and 100 greedy ones on a server's first visit.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from core.invaders import random_policy_returns
 SHIPPED_RUN_PATH = Path(__file__).resolve().with_name("shipped_run.pt")
 REFERENCE_RUNS_PATH = Path(__file__).resolve().with_name("reference_runs.json")
 INVADERS_RUN_PATH = Path(__file__).resolve().with_name("shipped_invaders.pt")
+INVADERS_SUMMARY_PATH = INVADERS_RUN_PATH.with_suffix(".json")
 INVADERS_BUDGET = 1_000_000
 """Environment steps of the shipped Space Invaders run: MinAtar's DQN levels off by about 1M."""
 RANDOM_EPISODES = 10_000
@@ -98,12 +102,35 @@ def random_play_mean(episodes: int = RANDOM_EPISODES, seed: int = 0) -> float:
     return float(random_policy_returns(episodes, seed)[0].mean())
 
 
+def invaders_summary(result: TrainingResult) -> dict[str, Any]:
+    """How a Space Invaders run is judged: its greedy scores in the evaluation games against
+    random play (mean of RANDOM_EPISODES games, and its scores in the same evaluation games)."""
+    random_mean = random_play_mean()
+    scores = evaluate_invaders(result.policy, INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)
+    random_scores = random_policy_returns(INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)[0]
+    return {
+        "total_steps": result.total_steps,
+        "eval_episodes": INVADERS_EVAL_EPISODES,
+        "eval_seed": INVADERS_EVAL_SEED,
+        "greedy_scores": scores.tolist(),
+        "greedy_mean": float(scores.mean()),
+        "random_episodes": RANDOM_EPISODES,
+        "random_mean": random_mean,
+        "random_scores": random_scores.astype(float).tolist(),
+        "bar": BAR_TIMES_RANDOM * random_mean,
+    }
+
+
+def load_invaders_summary() -> dict[str, Any]:
+    """The shipped Space Invaders agent's judgement, as :func:`invaders_summary` wrote it."""
+    return json.loads(INVADERS_SUMMARY_PATH.read_text())
+
+
 def make_invaders() -> None:
     """Train, judge and (if it clears the bar) save the shipped Space Invaders agent."""
     torch.set_num_threads(1)
-    random_mean = random_play_mean()
-    bar = BAR_TIMES_RANDOM * random_mean
-    print(f"random play: mean {random_mean:.3f} over {RANDOM_EPISODES:,} episodes; bar {bar:.2f}")
+    bar = BAR_TIMES_RANDOM * random_play_mean()
+    print(f"random play: {RANDOM_EPISODES:,} episodes; bar {bar:.2f}")
     start = time.perf_counter()
 
     def report(update: TrainingProgress) -> None:
@@ -116,18 +143,19 @@ def make_invaders() -> None:
             )
 
     result = train(invaders_config(), progress=report)
-    scores = evaluate_invaders(result.policy, INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)
-    summary = (
-        f"greedy mean {scores.mean():.2f} over {len(scores)} games (policy from step "
-        f"{result.policy_step:,}), {scores.mean() / random_mean:.1f} × random; "
-        f"{result.episodes:,} episodes, {result.total_steps:,} steps, "
+    judged = invaders_summary(result)
+    line = (
+        f"greedy mean {judged['greedy_mean']:.2f} over {judged['eval_episodes']} games (policy "
+        f"from step {result.policy_step:,}), {judged['greedy_mean'] / judged['random_mean']:.1f} "
+        f"× random; {result.episodes:,} episodes, {result.total_steps:,} steps, "
         f"{result.cpu_time:.0f} CPU s ({result.wall_time:.0f} s wall)"
     )
-    if scores.mean() < bar:
-        raise SystemExit(f"{summary}: below the bar of {bar:.2f}, not saving it")
+    if judged["greedy_mean"] < judged["bar"]:
+        raise SystemExit(f"{line}: below the bar of {judged['bar']:.2f}, not saving it")
     save_run(result, INVADERS_RUN_PATH)
+    INVADERS_SUMMARY_PATH.write_text(json.dumps(judged, indent=1) + "\n")
     size = INVADERS_RUN_PATH.stat().st_size / 1024
-    print(f"saved {INVADERS_RUN_PATH} ({size:.0f} kB): {summary}")
+    print(f"saved {INVADERS_RUN_PATH} ({size:.0f} kB) and {INVADERS_SUMMARY_PATH.name}: {line}")
 
 
 def make_cartpole() -> None:

@@ -31,7 +31,13 @@ from core.dqn import (
 )
 from core.dqn.config import ENVIRONMENT_DEFAULTS, controls, help_text
 from core.dqn.network import multiply_adds, nature_dqn, network_from_architecture
-from core.dqn.shipped import BAR_TIMES_RANDOM, INVADERS_RUN_PATH, random_play_mean
+from core.dqn.shipped import (
+    BAR_TIMES_RANDOM,
+    INVADERS_RUN_PATH,
+    invaders_config,
+    load_invaders_summary,
+    random_play_mean,
+)
 from core.invaders import OBSERVATION_SHAPE, InvadersBatch, InvadersEnv, shipped_policy
 
 TINY = {
@@ -106,9 +112,13 @@ def test_the_config_builds_the_network_its_game_needs():
 
 
 def test_the_nature_network_is_fifty_times_the_arithmetic():
+    torch.manual_seed(0)
+    before = torch.get_rng_state()
+    nature = nature_dqn()
+    assert torch.equal(before, torch.get_rng_state()), "built without drawing random numbers"
+    assert sum(p.numel() for p in nature.parameters()) == 1_693_362
     ours = multiply_adds(ConvQNetwork(), OBSERVATION_SHAPE)
-    nature = multiply_adds(nature_dqn(), (4, 84, 84))
-    assert 50 < nature / ours < 55
+    assert 50 < multiply_adds(nature, (4, 84, 84)) / ours < 55
 
 
 # --- The config's environment switch ---
@@ -205,6 +215,7 @@ def test_a_tiny_invaders_run_reports_every_episode(tiny_run):
     assert [r.episode_return for r in reports] == result.episode_returns.tolist()
     steps = [r.step for r in reports]
     assert steps == sorted(steps) and all(step % 4 == 0 for step in steps), "4 games per step"
+    assert result.episode_steps.tolist() == steps
     assert TINY["max_env_steps"] <= result.total_steps == steps[-1]
     assert result.episode_lengths.sum() <= result.total_steps, "unfinished episodes left out"
     assert np.isnan(result.episode_losses[np.array(steps) <= 400]).all()
@@ -344,9 +355,17 @@ def test_the_shipped_policy_is_a_callable_from_observation_to_action():
 @pytest.mark.slow
 def test_the_shipped_agent_scores_eight_times_random_play():
     shipped = load_run(INVADERS_RUN_PATH)
-    assert shipped.config == DQNConfig.for_environment("invaders", max_env_steps=1_000_000)
+    assert (
+        shipped.config
+        == invaders_config()
+        == DQNConfig.for_environment("invaders", max_env_steps=1_000_000)
+    )
     greedy = evaluate_invaders(shipped.policy, episodes=100, seed=INVADERS_EVAL_SEED)
-    assert greedy.mean() >= BAR_TIMES_RANDOM * random_play_mean()
+    random_mean = random_play_mean()
+    assert greedy.mean() >= BAR_TIMES_RANDOM * random_mean
+    summary = load_invaders_summary()
+    assert summary["greedy_scores"] == greedy.tolist(), "the page quotes this very evaluation"
+    assert summary["random_mean"] == random_mean and summary["total_steps"] == shipped.total_steps
 
 
 # --- Through the worker pool ---

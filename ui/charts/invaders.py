@@ -3,6 +3,7 @@ paper's level, and the spread of greedy against random scores."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import altair as alt
@@ -15,7 +16,6 @@ from ui.charts.dqn import moving_average
 from ui.charts.figure import Figure, data, template
 from ui.charts.style import (
     REFERENCE_COLOR,
-    count_axis,
     reference_rules,
     series_color,
     series_dash,
@@ -164,7 +164,10 @@ def _checks_template() -> alt.LayerChart:
     return titled(
         alt.layer(band, band_label, checks, reference_rules(data("references"), ".1f")),
         "Greedy score against training steps",
-        "red: greedy checks during the shipped run (no exploration) · grey band: MinAtar's DQN",
+        [
+            "red: greedy checks during the shipped run (no exploration)",
+            "grey band: where MinAtar's DQN levels off",
+        ],
     )
 
 
@@ -198,20 +201,23 @@ def greedy_checks_chart(
 
 
 @template
-def _scores_template(labels: tuple[str, ...]) -> alt.Chart:
+def _scores_template(labels: tuple[str, ...], bins: tuple[str, ...]) -> alt.Chart:
     chart = (
         alt.Chart(data("scores"))
         .mark_bar()
         .encode(
-            x=alt.X("bin_start:Q", bin="binned", axis=count_axis("Score of one game")),
-            x2="bin_end:Q",
-            y=alt.Y("games:Q", title="Games", stack=None),
+            x=alt.X(
+                "bin:N",
+                sort=list(bins),
+                title="Score of one game",
+                axis=alt.Axis(labelAngle=0, labelOverlap="greedy"),
+            ),
+            xOffset=alt.XOffset("player:N", sort=list(labels)),
+            y=alt.Y("games:Q", title="Games"),
             color=series_color("player", labels),
-            opacity=alt.value(0.75),
             tooltip=[
                 alt.Tooltip("player:N", title="Player"),
-                alt.Tooltip("bin_start:Q", title="Score from"),
-                alt.Tooltip("bin_end:Q", title="to below"),
+                alt.Tooltip("bin:N", title="Score"),
                 alt.Tooltip("games:Q", title="Games"),
             ],
         )
@@ -219,21 +225,30 @@ def _scores_template(labels: tuple[str, ...]) -> alt.Chart:
     return titled(chart, "Scores of single games", "how many games ended in each score range")
 
 
-def scores_chart(players: dict[str, np.ndarray], bin_width: int = 4) -> Figure:
-    """Histograms of single-game scores of several players, on shared bins."""
+def scores_chart(players: dict[str, np.ndarray], bins: int = 10) -> Figure:
+    """Single-game scores of several players side by side, on ``bins`` shared score ranges."""
     top = max(float(scores.max()) for scores in players.values())
-    edges = np.arange(0, top + bin_width + 1, bin_width)
+    width = max(1, int(np.ceil((top + 1) / bins)))
+    edges = np.arange(0, width * bins + 1, width)
+    names = tuple(
+        f"{a:.0f}" if width == 1 else f"{a:.0f}–{b - 1:.0f}" for a, b in itertools.pairwise(edges)
+    )
     rows = []
     for player, scores in players.items():
         counts, _ = np.histogram(scores, bins=edges)
         rows += [
-            {"player": player, "bin_start": a, "bin_end": b, "games": int(n)}
-            for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)
+            {"player": player, "bin": name, "games": int(n)}
+            for name, n in zip(names, counts, strict=True)
         ]
-    frame = pd.DataFrame(rows)
-    text = "Histogram of single-game scores: " + "; ".join(
-        f"{player}: {len(scores)} games, mean {scores.mean():.1f}, from {scores.min():.0f} to "
-        f"{scores.max():.0f}"
-        for player, scores in players.items()
+    text = (
+        "Bar chart of single-game scores in ranges of "
+        + f"{width}: "
+        + "; ".join(
+            f"{player}: {len(scores)} games, mean {scores.mean():.1f}, from {scores.min():.0f} to "
+            f"{scores.max():.0f}"
+            for player, scores in players.items()
+        )
     )
-    return Figure(_scores_template(tuple(players)), {"scores": frame}, text + ".")
+    return Figure(
+        _scores_template(tuple(players), names), {"scores": pd.DataFrame(rows)}, text + "."
+    )

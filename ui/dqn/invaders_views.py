@@ -2,7 +2,9 @@
 greedy game with its Q-values, animations, and the channel experiments.
 
 A run is identified by its config and the steps it trained (``ui.dqn.views.run_key``); the
-policy itself is passed with a leading underscore so Streamlit does not hash the network.
+policy itself is passed with a leading underscore so Streamlit does not hash the network. The
+shipped agent's judgement (its evaluation games and random play's) was measured by the command
+that made it and is read from its summary instead of being played again.
 """
 
 from __future__ import annotations
@@ -20,29 +22,38 @@ from core.dqn import (
     invaders_greedy_episode,
 )
 from core.dqn.games import Blindfolded
-from core.dqn.shipped import RANDOM_EPISODES, random_play_mean
-from core.invaders import ACTIONS, InvadersBatch, random_policy_returns
+from core.dqn.shipped import invaders_config, load_invaders_summary
+from core.invaders import ACTIONS, InvadersBatch
 from ui import invaders as drawing
 
 RunKey = tuple[DQNConfig, int]
 SECONDS = 6 * 3600
+RANDOM_CELL = 32
+"""A random game has no Q-value bars beside it: its screen is drawn larger instead."""
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_resource
+def shipped_summary() -> dict:
+    """The shipped agent's judgement, measured by ``python -m core.dqn.shipped``."""
+    return load_invaders_summary()
+
+
 def random_mean() -> float:
-    """Random play's mean score over RANDOM_EPISODES games: the bar's reference."""
-    return random_play_mean(RANDOM_EPISODES)
+    """Random play's mean score (over ``random_episodes`` games): the bar's reference."""
+    return float(shipped_summary()["random_mean"])
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
 def random_scores() -> np.ndarray:
-    """Random play's scores in as many games as a greedy evaluation plays."""
-    return random_policy_returns(INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)[0].astype(float)
+    """Random play's scores in the evaluation games (the same seeds as a greedy evaluation)."""
+    return np.array(shipped_summary()["random_scores"])
 
 
 @st.cache_data(max_entries=32, ttl=SECONDS, show_spinner=False)
 def greedy_scores(_result: TrainingResult, key: RunKey) -> np.ndarray:
     """The run's greedy policy in the evaluation games (sticky actions on, seeded)."""
+    summary = shipped_summary()
+    if key == (invaders_config(), summary["total_steps"]):
+        return np.array(summary["greedy_scores"])
     return evaluate_invaders(_result.policy, INVADERS_EVAL_EPISODES, INVADERS_EVAL_SEED)
 
 
@@ -56,10 +67,9 @@ def greedy_game(_result: TrainingResult, key: RunKey) -> InvadersTrace:
 def greedy_animation(_result: TrainingResult, key: RunKey) -> tuple[bytes, bytes]:
     """(animated GIF, still PNG of the first frame) of :func:`greedy_game`."""
     trace = greedy_game(_result, key)
-    label = "greedy agent"
     return (
-        drawing.game_gif(trace.observations, trace.rewards, label, trace.q_values),
-        drawing.still_png(trace.observations, trace.rewards, label, trace.q_values),
+        drawing.game_gif(trace.observations, trace.rewards, trace.q_values),
+        drawing.still_png(trace.observations, trace.rewards, trace.q_values),
     )
 
 
@@ -80,10 +90,9 @@ def random_game(seed: int) -> tuple[np.ndarray, np.ndarray]:
 def random_animation(seed: int) -> tuple[bytes, bytes]:
     """(animated GIF, still PNG of the last frame) of a random game."""
     frames, rewards = random_game(seed)
-    label = "random play"
     return (
-        drawing.game_gif(frames, rewards, label),
-        drawing.still_png(frames, rewards, label, index=-1),
+        drawing.game_gif(frames, rewards, cell=RANDOM_CELL),
+        drawing.still_png(frames, rewards, index=-1, cell=RANDOM_CELL),
     )
 
 
