@@ -22,8 +22,8 @@ CELL = 20
 MARGIN = 12
 BAR_GAP_LEFT, BAR_WIDTH, BAR_HEIGHT, BAR_GAP = 88, 130, 24, 12
 """Bars start this far right of the screen (room for the action names)."""
-MAX_FRAMES = 300
-"""A longer game is shown up to here (30 s at 10 frames per second)."""
+MAX_FRAMES = 200
+"""A longer game is shown up to here (20 s at 10 frames per second; about 280 kB)."""
 FRAMES_PER_SECOND = 10
 """MinAtar's own rendering speed."""
 

@@ -390,9 +390,9 @@ ENVIRONMENT_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
     "cartpole": {},
     "invaders": {
         "max_env_steps": (
-            90_000,
-            "About 60 s of one CPU core at the measured training speed: enough to see the score "
-            "climb well past random play's 4.",
+            50_000,
+            "About a minute of one CPU core at the shipped run's measured training speed: long "
+            "enough to see the score climb well past random play's 4.",
         ),
         "max_episodes": (100_000, "Episodes are short early on: the step budget binds first."),
         "parallel_games": (
