@@ -19,6 +19,9 @@ routing.ensure_router()
 PAGE = "invaders"
 BOOK = runs.INVADERS
 CHANNEL_PIXELS = 120  # one channel's picture: five fit beside the screen, three on a phone
+# Mnih et al. (2015), facts from the paper: frames per game, frames per decision, minibatch,
+# decisions per minibatch.
+NATURE_FRAMES, FRAME_SKIP, NATURE_BATCH, NATURE_UPDATE_EVERY = 50_000_000, 4, 32, 4
 CHANNEL_NAMES = {
     "cannon": "your cannon",
     "alien_left": "aliens, block moving left",
@@ -366,6 +369,7 @@ ours_madds = multiply_adds(ours, OBSERVATION_SHAPE)
 cartpole_madds = multiply_adds(cartpole_net, (4,))
 nature_madds = multiply_adds(nature, NATURE_OBSERVATION_SHAPE)
 ours_weights = sum(p.numel() for p in ours.parameters())
+nature_decisions = NATURE_FRAMES // FRAME_SKIP
 nature_weights = sum(p.numel() for p in nature.parameters())
 st.markdown(
     f"""
@@ -385,8 +389,9 @@ with one network design and one set of settings for all of them. What it had to 
 
 - **Preprocessing**: each frame became 84 × 84 grayscale, after taking the maximum of two
   consecutive frames (Atari sprites flicker: some are drawn only every other frame).
-- **Frame skip**: the agent chose an action every 4th frame and repeated it in between, so
-  a game of 50 million frames is 12.5 million decisions.
+- **Frame skip**: the agent chose an action every {FRAME_SKIP}th frame and repeated it in
+  between, so {NATURE_FRAMES / 1e6:.0f} million frames are {nature_decisions / 1e6:.1f} million
+  decisions.
 - **Frame stacking**: one frame does not show motion (which way a ball or a bullet flies),
   so the input was the **last 4 frames**, 4 × 84 × 84. MinAtar's direction channels do that
   job here in a single picture.
@@ -397,31 +402,34 @@ with one network design and one set of settings for all of them. What it had to 
   and 64 of 3 × 3, then 512 units: **{nature_weights:,} weights** (with 18 actions) and
   **{nature_madds:,} multiply-adds** per input, **{nature_madds / ours_madds:.0f} ×** the
   network on this page.
-- **More of everything**: 50 million frames per game, a replay memory of 1 million
-  transitions, a target network synced every 10,000 updates, ε falling from 1 to 0.1 over
-  the first million frames, minibatches of 32 every 4 decisions.
+- **More of everything**: {NATURE_FRAMES / 1e6:.0f} million frames per game, a replay memory
+  of 1 million transitions, a target network synced every 10,000 updates, ε falling from 1 to
+  0.1 over the first million frames, minibatches of {NATURE_BATCH} every
+  {NATURE_UPDATE_EVERY} decisions.
 """
 )
-nature_updates = 50_000_000 // 4 // 4
+nature_updates = nature_decisions // NATURE_UPDATE_EVERY
 ours_updates = (
     shipped.total_steps - shipped.config.learning_starts
 ) // shipped.config.train_frequency
-nature_work = nature_updates * 32 * nature_madds
+nature_work = nature_updates * NATURE_BATCH * nature_madds
 ours_work = ours_updates * shipped.config.batch_size * ours_madds
 scale = nature_work / ours_work
 st.markdown(
     f"""
 **Why real Atari takes hours, even on GPUs.** Count the learning arithmetic. The paper's
-schedule is {nature_updates:,} minibatches of 32 (one every 4 of its 12.5 million decisions)
+schedule is {nature_updates:,} minibatches of {NATURE_BATCH} (one every {NATURE_UPDATE_EVERY}
+of its {nature_decisions / 1e6:.1f} million decisions)
 through a network of {nature_madds / 1e6:.1f} million multiply-adds. The shipped agent here took
 {ours_updates:,} minibatches of {shipped.config.batch_size} through {ours_madds / 1e3:.0f}
 thousand: the paper's run is about **{scale:,.0f} times the arithmetic**. This core spent
 {cpu_minutes:.0f} minutes on the shipped run; at the same speed per multiply-add the paper's
 run would take about **{cpu_minutes * scale / 60:,.0f} hours** of it (a rough figure: large
-convolutions use a CPU better than small ones, and the emulator has to produce 50 million
-frames on top). A GPU does exactly this kind of arithmetic, thousands of multiply-adds at
-once, which is why Atari agents are trained on GPUs; the 50 million emulated frames, the
-acting one decision at a time and a replay memory of a million transitions remain, so a run
+convolutions use a CPU better than small ones, and the emulator has to produce
+{NATURE_FRAMES / 1e6:.0f} million frames on top). A GPU does exactly this kind of
+arithmetic, thousands of multiply-adds at once, which is why Atari agents are trained on GPUs;
+the emulated frames, the acting one decision at a time and a replay memory of a million
+transitions remain, so a run
 still takes hours there. MinAtar keeps the ideas and drops the pixels, which is what lets a
 run on this page finish on one CPU core in about a minute.
 """
@@ -433,10 +441,11 @@ sections.takeaways(
         "finds the same pattern anywhere on the screen.",
         "The input must show what matters for acting: motion needs several frames (Atari DQN "
         "stacks 4) or channels that encode it (MinAtar's alien directions).",
-        "Binary pictures store compactly: 8 cells per byte keep a replay buffer of 100,000 "
-        "transitions small enough for a web server's trainer.",
-        "Real Atari DQN is the same algorithm at about a hundred times the arithmetic per step "
-        "and tens of times the steps: hours on a GPU, not minutes on a core.",
+        f"Binary pictures store compactly: 8 cells per byte keep a replay buffer of "
+        f"{default.buffer_size:,} transitions small enough for a web server's trainer.",
+        f"Real Atari DQN is the same algorithm with {nature_madds / ours_madds:.0f} times the "
+        f"arithmetic per input and {nature_decisions / shipped.total_steps:.1f} times the "
+        "decisions of the shipped agent here: hours on a GPU, not minutes on a core.",
     ]
 )
 
@@ -507,17 +516,19 @@ course.check_understanding(
             ),
         ),
         course.Question(
-            "Why does the training loop play 16 games side by side?",
+            f"Why does the training loop play {default.parallel_games} games side by side?",
             (
-                "One batched forward pass then chooses 16 actions, and the replay buffer "
-                "fills with 16 different situations at once",
+                f"One batched forward pass then chooses {default.parallel_games} actions, and "
+                f"the replay buffer fills with {default.parallel_games} different situations "
+                "at once",
                 "Each game has its own network",
-                "Sixteen games make the agent score sixteen times more",
+                f"{default.parallel_games} games make the agent score {default.parallel_games} "
+                "times more",
             ),
             0,
             (
-                "Right: acting costs a sixteenth of a forward pass per step, and the "
-                "transitions stored side by side come from unrelated games.",
+                f"Right: acting costs 1/{default.parallel_games} of a forward pass per step, and "
+                "the transitions stored side by side come from unrelated games.",
                 "All games share one network: the one being trained.",
                 "The score is per game; more games only make collecting experience cheaper.",
             ),

@@ -26,6 +26,9 @@ MINATAR_DQN_LEVEL = (40.0, 45.0)
 """Where the DQN of Young & Tian (2019), MinAtar's paper, levels off on Space Invaders by about
 1M frames (read off its learning curves): a fact from the paper, not a measurement here."""
 SHIPPED_LABEL = "shipped agent (seed 0)"
+CHECKS_SMOOTHED = 5
+"""Greedy checks averaged for the thick line: one check plays only a few games."""
+CHECK_COLOR = "#c0392b"
 MAX_POINTS_PER_RUN = 600
 """A long run's curve is thinned to this many points (its moving average is smooth anyway)."""
 
@@ -149,23 +152,24 @@ def _checks_template() -> alt.LayerChart:
         .mark_text(align="left", baseline="bottom", dx=4, dy=-2, color=REFERENCE_COLOR)
         .encode(x=alt.value(0), y="high:Q", text="label:N")
     )
-    checks = (
-        alt.Chart(data("checks"))
-        .mark_line(point=True, strokeWidth=1.5, color="#c0392b")
-        .encode(
-            x=alt.X("env_step:Q", title="Environment steps", axis=alt.Axis(format="~s")),
-            y=alt.Y("greedy:Q", title="Greedy score (mean of a check's games)"),
-            tooltip=[
-                alt.Tooltip("env_step:Q", title="Env steps", format=","),
-                alt.Tooltip("greedy:Q", title="Greedy score", format=".1f"),
-            ],
-        )
+    tooltip = [
+        alt.Tooltip("env_step:Q", title="Env steps", format=","),
+        alt.Tooltip("greedy:Q", title="Greedy check", format=".1f"),
+        alt.Tooltip("smoothed:Q", title=f"Mean of {CHECKS_SMOOTHED} checks", format=".1f"),
+    ]
+    base = alt.Chart(data("checks")).encode(
+        x=alt.X("env_step:Q", title="Environment steps", axis=alt.Axis(format="~s")),
+        tooltip=tooltip,
     )
+    checks = base.mark_line(point=True, strokeWidth=1, opacity=0.5, color=CHECK_COLOR).encode(
+        y=alt.Y("greedy:Q", title="Greedy score (mean of a check's games)")
+    )
+    smoothed = base.mark_line(strokeWidth=2.5, color=CHECK_COLOR).encode(y="smoothed:Q")
     return titled(
-        alt.layer(band, band_label, checks, reference_rules(data("references"), ".1f")),
+        alt.layer(band, band_label, checks, smoothed, reference_rules(data("references"), ".1f")),
         "Greedy score against training steps",
         [
-            "red: greedy checks during the shipped run (no exploration)",
+            f"thin: each greedy check (no exploration) · thick: mean of the last {CHECKS_SMOOTHED}",
             "grey band: where MinAtar's DQN levels off",
         ],
     )
@@ -176,7 +180,13 @@ def greedy_checks_chart(
 ) -> Figure:
     """The shipped run's greedy checks against the MinAtar paper's DQN level and random play."""
     low, high = MINATAR_DQN_LEVEL
-    checks = pd.DataFrame({"env_step": eval_steps, "greedy": eval_means})
+    checks = pd.DataFrame(
+        {
+            "env_step": eval_steps,
+            "greedy": eval_means,
+            "smoothed": moving_average(eval_means, CHECKS_SMOOTHED),
+        }
+    )
     frames = {
         "checks": checks,
         "paper": pd.DataFrame(
@@ -189,7 +199,8 @@ def greedy_checks_chart(
     text = (
         f"Line chart of {len(checks)} greedy checks of {games_per_check} games each during the "
         f"shipped run, from {eval_means[0]:.1f} after {int(eval_steps[0]):,} steps to "
-        f"{eval_means[-1]:.1f} after {int(eval_steps[-1]):,} steps (best {eval_means.max():.1f}); "
+        f"{eval_means[-1]:.1f} after {int(eval_steps[-1]):,} steps (best {eval_means.max():.1f}; "
+        f"the mean of the last {CHECKS_SMOOTHED} ends at {checks['smoothed'].iloc[-1]:.1f}); "
         + (
             f"first at the paper's level ({low:g}) after {first_above:,} steps"
             if first_above is not None
@@ -225,11 +236,15 @@ def _scores_template(labels: tuple[str, ...], bins: tuple[str, ...]) -> alt.Char
     return titled(chart, "Scores of single games", "how many games ended in each score range")
 
 
+BIN_WIDTHS = (1, 2, 5, 10, 20, 25, 50, 100)
+
+
 def scores_chart(players: dict[str, np.ndarray], bins: int = 10) -> Figure:
-    """Single-game scores of several players side by side, on ``bins`` shared score ranges."""
+    """Single-game scores of several players side by side, on at most ``bins`` shared score
+    ranges of a round width."""
     top = max(float(scores.max()) for scores in players.values())
-    width = max(1, int(np.ceil((top + 1) / bins)))
-    edges = np.arange(0, width * bins + 1, width)
+    width = next((w for w in BIN_WIDTHS if w * bins > top), BIN_WIDTHS[-1])
+    edges = np.arange(0, (top // width + 2) * width, width)
     names = tuple(
         f"{a:.0f}" if width == 1 else f"{a:.0f}–{b - 1:.0f}" for a, b in itertools.pairwise(edges)
     )
