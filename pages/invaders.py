@@ -321,6 +321,10 @@ else:
             "as bars in every frame.",
             "invaders_run",
         )
+        st.caption(
+            f"This run's greedy agent in the first evaluation game: {len(run_trace.actions)} "
+            f"steps, score {run_trace.score:.0f}."
+        )
     with right:
         draw(charts.scores_chart({"this run": scores, "random play": game.random_scores()}))
 
@@ -332,11 +336,16 @@ st.markdown(
 overlay = st.multiselect(
     "Runs to overlay", labels, default=labels[-4:], key=f"invaders_overlay_{len(labels)}"
 )
-chosen = [
-    (r.label, r.result.episode_steps, r.result.episode_returns)
-    for r in history
-    if r.label in overlay
-]
+picked = [r for r in history if r.label in overlay]
+trained_steps = [r.result.total_steps for r in picked if r.number > 1]
+longest = max(trained_steps) if trained_steps else None
+chosen = []
+for r in picked:
+    if r.number == 1 and longest is not None:  # the shipped run only as far as yours went
+        _, steps, scores_so_far = charts.shipped_curve(r.result, longest)
+        chosen.append((f"{r.label} (first {longest:,} steps)", steps, scores_so_far))
+    else:
+        chosen.append((r.label, r.result.episode_steps, r.result.episode_returns))
 if chosen:
     draw(charts.curves_chart(chosen, "Run history", references))
 st.dataframe(

@@ -161,7 +161,8 @@ def _checks_template() -> alt.LayerChart:
         x=alt.X("env_step:Q", title="Environment steps", axis=alt.Axis(format="~s")),
         tooltip=tooltip,
     )
-    checks = base.mark_line(point=True, strokeWidth=1, opacity=0.5, color=CHECK_COLOR).encode(
+    points = alt.OverlayMarkDef(filled=True, size=18, color=CHECK_COLOR, opacity=0.6)
+    checks = base.mark_line(point=points, strokeWidth=1, opacity=0.5, color=CHECK_COLOR).encode(
         y=alt.Y("greedy:Q", title="Greedy score (mean of a check's games)")
     )
     smoothed = base.mark_line(strokeWidth=2.5, color=CHECK_COLOR).encode(y="smoothed:Q")
