@@ -393,3 +393,13 @@ def test_pool_trainings_of_invaders_equal_serial_ones():
             assert len(job.progress) == job.result.episodes
     finally:
         pool.shutdown()
+
+
+def test_the_pool_expects_an_invaders_step_to_cost_more_than_a_cartpole_step():
+    """Queue waits are estimated per game: one rate for both would misjudge them."""
+    from core.workers import Job, TrainingPool
+
+    pool = TrainingPool(1)
+    invaders = Job(1, "a", DQNConfig.for_environment("invaders"), 50_000)
+    cartpole = Job(2, "b", DQNConfig(), 50_000)
+    assert pool._estimate(invaders) > 5 * pool._estimate(cartpole)

@@ -132,7 +132,10 @@ def test_a_training_joins_this_pages_history_only():
     labels = at.selectbox(key=runs.INVADERS.inspect_key).options
     assert labels == ["Run 1: the shipped agent", "Run 2: budget 1000"]
     history = chart_titled(at, "Run history").frames["curves"]
-    assert set(history["run"]) == set(labels)
+    trained = at.session_state[runs.INVADERS.history_key][-1].result.total_steps
+    shipped_part = f"Run 1: the shipped agent (first {trained:,} steps)"
+    assert set(history["run"]) == {shipped_part, labels[1]}
+    assert history[history["run"] == shipped_part]["env_step"].max() <= trained
     assert runs.CARTPOLE.history_key not in at.session_state, "the DQN page's history is apart"
 
 
