@@ -431,9 +431,9 @@ schedule is {nature_updates:,} minibatches of {NATURE_BATCH} (one every {NATURE_
 of its {nature_decisions / 1e6:.1f} million decisions)
 through a network of {nature_madds / 1e6:.1f} million multiply-adds. The shipped agent here took
 {ours_updates:,} minibatches of {shipped.config.batch_size} through {ours_madds / 1e3:.0f}
-thousand: the paper's run is about **{scale:,.0f} times the arithmetic**. This core spent
-{cpu_minutes:.0f} minutes on the shipped run; at the same speed per multiply-add the paper's
-run would take about **{cpu_minutes * scale / 60:,.0f} hours** of it (a rough figure: large
+thousand: the paper's run is about **{scale:,.0f} times the arithmetic**. The shipped run took
+{cpu_minutes:.0f} CPU-minutes here; at the same speed per multiply-add the paper's
+run would take about **{cpu_minutes * scale / 60:,.0f} hours** of one core (a rough figure: large
 convolutions use a CPU better than small ones, and the emulator has to produce
 {NATURE_FRAMES / 1e6:.0f} million frames on top). A GPU does exactly this kind of
 arithmetic, thousands of multiply-adds at once, which is why Atari agents are trained on GPUs;
