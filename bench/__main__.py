@@ -128,10 +128,14 @@ def dqn() -> None:
 
 def invaders() -> None:
     from bench.invaders import (
+        MINATAR_DQN_LEVEL,
         MINATAR_STEPS_PER_S,
         RANDOM_EPISODES,
+        TRAINING_STEPS,
         run_random_play_benchmark,
+        run_score_curve,
         run_speed_benchmark,
+        run_training_benchmark,
     )
 
     print("## Space Invaders (MinAtar rules): env steps per second under random actions")
@@ -141,6 +145,28 @@ def invaders() -> None:
     print(f"\n## Space Invaders: random play, {RANDOM_EPISODES:,} episodes\n")
     score_formats = {"mean_score": ".2f", "standard_error": ".3f", "mean_length": ".1f"}
     print(table([run_random_play_benchmark()], formats | score_formats))
+    print(
+        f"\n## Space Invaders DQN: training speed, page defaults, {TRAINING_STEPS:,} env steps "
+        "(one torch thread; warm-up, learning and greedy checks included)\n"
+    )
+    rate_formats = {"env_steps_per_cpu_s": ",.0f", "gradient_steps_per_cpu_s": ",.0f"}
+    print(table(run_training_benchmark(), formats | rate_formats))
+    rows, line, summary = run_score_curve()
+    low, high = MINATAR_DQN_LEVEL
+    print(
+        f"\n## Space Invaders DQN: the shipped run's greedy checks against training steps "
+        f"({summary['checks']} checks of {summary['games_per_check']} games; MinAtar's DQN: "
+        f"{low:g}-{high:g} by about 1M frames, from the paper)\n"
+    )
+    print(table(rows, {"greedy_check": ".1f", "mean_of_5_checks": ".1f"}))
+    print(f"\nall checks, 0 to {high:g} (a full block is the paper's level or more):\n")
+    print(f"    {line}")
+    print(
+        f"\nkept policy (from step {summary['policy_step']:,}): greedy mean "
+        f"{summary['greedy_mean']:.2f} over {summary['games']} games = "
+        f"{summary['times_random']:.1f} × random play ({summary['random_mean']:.2f}); "
+        f"training took {summary['training_cpu_s'] / 60:.1f} CPU-minutes"
+    )
 
 
 def notebooks() -> None:

@@ -79,6 +79,11 @@ Episode end
     set and reached: MinAtar has no time limit, so the default is none. A random policy scores
     about 4 and lasts about 60 steps (see ``bench/invaders.py``).
 
+A trained agent
+    :func:`shipped_policy` is the greedy policy of a DQN agent trained offline on these rules
+    (``python -m core.dqn.shipped --environment invaders``): a callable from an observation to
+    an action, which scores at least 8 times random play's mean.
+
 Randomness and seeds
     Game ``i`` of ``InvadersBatch(games, seed)`` draws its sticky-action coins from
     ``numpy.random.default_rng(seed + i)`` (the convention of Gymnasium's vector environments),
@@ -102,6 +107,7 @@ Differences from MinAtar 1.0.15
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, NamedTuple
 
 import gymnasium
@@ -483,6 +489,32 @@ def random_policy_returns(
             lengths[finished[done], done] = result.episode_lengths[done]
             finished[done] += 1
     return returns.ravel()[:episodes], lengths.ravel()[:episodes]
+
+
+def shipped_policy() -> Callable[[np.ndarray], int]:
+    """The shipped DQN agent, acting greedily: observation (5, 10, 10) -> action 0-3.
+
+    The agent was trained offline by ``python -m core.dqn.shipped --environment invaders``
+    (MinAtar's DQN network, conv 16 @ 3 × 3 → 128 → 4); loading it needs torch, which is
+    imported here only. The callable asks the network for its four Q-values and returns the
+    action with the largest.
+    """
+    import torch
+
+    from core.dqn.shipped import INVADERS_RUN_PATH
+    from core.dqn.storage import load_run
+
+    network = load_run(INVADERS_RUN_PATH).policy
+
+    def act(observation: np.ndarray) -> int:
+        observation = np.asarray(observation)
+        if observation.shape != OBSERVATION_SHAPE:
+            raise ValueError(f"observation must have shape (5, 10, 10), got {observation.shape}")
+        with torch.no_grad():
+            q_values = network(torch.from_numpy(observation.astype(np.uint8))[None])
+        return int(q_values.argmax())
+
+    return act
 
 
 def observation_to_rgb(

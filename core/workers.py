@@ -45,8 +45,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_SECONDS_PER_STEP = 2e-4
-"""Training speed assumed before any job has finished (default DQN, one idle core)."""
+DEFAULT_SECONDS_PER_STEP = {"cartpole": 2e-4, "invaders": 1.2e-3}
+"""Training speed assumed per game before one of its jobs has finished (the pages' default
+DQNs on one core; Space Invaders' conv net from the shipped run's 862 steps per CPU-second).
+Each game's estimate then follows its finished jobs: an Invaders step costs several CartPole
+steps, so one shared rate would misjudge the queue's waits."""
 POLL_SECONDS = 0.1
 HEARTBEAT_TIMEOUT = 30.0
 WORKERS_ENVIRONMENT_VARIABLE = "RL_EXPLAINER_TRAINING_WORKERS"
@@ -90,6 +93,11 @@ class Job:
     @property
     def steps_done(self) -> int:
         return self.progress[-1].step if self.progress else 0
+
+
+def _game(job: Job) -> str:
+    """The game a job trains (its config's ``environment``), for its speed estimate."""
+    return getattr(job.config, "environment", "cartpole")
 
 
 def _worker_main(inbox: Any, outbox: Any, threads: int) -> None:
@@ -164,7 +172,7 @@ class TrainingPool:
         self._queue: deque[int] = deque()
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._seconds_per_step = DEFAULT_SECONDS_PER_STEP
+        self._seconds_per_step = dict(DEFAULT_SECONDS_PER_STEP)
         self._closed = threading.Event()
         self._dispatcher: threading.Thread | None = None
 
@@ -253,7 +261,7 @@ class TrainingPool:
     # --- inside ---
 
     def _estimate(self, job: Job) -> float:
-        return job.budget_steps * self._seconds_per_step
+        return job.budget_steps * self._seconds_per_step[_game(job)]
 
     def _remaining(self, worker: _Worker, now: float) -> float:
         """Expected seconds until ``worker`` is free."""
@@ -337,7 +345,8 @@ class TrainingPool:
             job.finished_at = self._clock()
             if payload is not None and payload.total_steps and not payload.stopped:
                 measured = payload.wall_time / payload.total_steps
-                self._seconds_per_step = 0.7 * self._seconds_per_step + 0.3 * measured
+                game = _game(job)
+                self._seconds_per_step[game] = 0.7 * self._seconds_per_step[game] + 0.3 * measured
         elif kind == "failed":
             job.state = FAILED if job.state == RUNNING else job.state
             job.error = payload

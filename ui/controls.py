@@ -19,9 +19,9 @@ from streamlit.errors import StreamlitAPIException
 from core.validation import MAX_SEED
 from ui import compat
 
-RESERVED_URL_KEYS = frozenset({"embed", "embed_options", "trained"})
+RESERVED_URL_KEYS = frozenset({"embed", "embed_options", "trained", "invaders_trained"})
 """Query parameters Streamlit itself reads (``embed``) or the app keeps outside any control
-(``trained``, see ``ui.dqn.runs``); never reported or removed."""
+(``trained`` and ``invaders_trained``, see ``ui.dqn.runs``); never reported or removed."""
 
 WALK_SD = 0.01
 """Standard deviation of each step of the true values' random walk (Exercise 2.5)."""

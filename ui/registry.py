@@ -137,6 +137,13 @@ COURSE: tuple[PageSpec, ...] = (
         "From bandits to deep RL",
         "Train a neural network to balance a pole on a cart, live, and see what it learned.",
     ),
+    PageSpec(
+        "pages/invaders.py",
+        "Space Invaders from pixels",
+        ":material/videogame_asset:",
+        "From bandits to deep RL",
+        "The same DQN reads a picture of the screen: a miniature Atari game, live training.",
+    ),
 )
 """Every page, in the order the course walks through them."""
 

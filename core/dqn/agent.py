@@ -3,7 +3,9 @@
 Acting
     With probability epsilon a uniformly random action (explore), otherwise the action with the
     highest Q(s, a) under the online network (exploit). Epsilon decays linearly
-    (:func:`linear_epsilon`).
+    (:func:`linear_epsilon`). :meth:`DQNAgent.act_batch` decides for several games at once with
+    one forward pass; for one game it draws exactly the random numbers :meth:`DQNAgent.act`
+    draws.
 
 Bellman target
     For a transition (s, a, r, s', terminated) the network is pulled towards
@@ -41,7 +43,7 @@ import torch
 from torch import nn
 
 from core.dqn.config import DQNConfig
-from core.dqn.network import QNetwork
+from core.dqn.network import ConvQNetwork, QNetwork, build_network
 from core.dqn.replay import Transitions
 
 
@@ -98,9 +100,11 @@ class DQNAgent:
     """Online Q-network, optional target network, optimiser and action choice.
 
     Args:
-        config: the run's hyperparameters (network shape, learning rate, gamma, switches).
+        config: the run's hyperparameters (environment, network shape, learning rate, gamma,
+            switches).
         rng: numpy generator for exploration coin flips and random actions.
-        obs_dim: length of an observation vector.
+        observation_shape: length of an observation vector (CartPole's 4) or the shape of an
+            observation picture (Space Invaders' (5, 10, 10)).
         n_actions: number of discrete actions.
         generator: torch generator for the network's initial weights (see ``network``).
     """
@@ -109,17 +113,15 @@ class DQNAgent:
         self,
         config: DQNConfig,
         rng: np.random.Generator,
-        obs_dim: int = 4,
+        observation_shape: int | tuple[int, ...] = 4,
         n_actions: int = 2,
         generator: torch.Generator | None = None,
     ) -> None:
         self.config = config
         self.rng = rng
         self.n_actions = n_actions
-        self.online = QNetwork(
-            obs_dim, n_actions, config.hidden_width, config.hidden_depth, generator
-        )
-        self.target: QNetwork | None = None
+        self.online = build_network(config, observation_shape, n_actions, generator)
+        self.target: QNetwork | ConvQNetwork | None = None
         if config.use_target_network:
             self.target = copy.deepcopy(self.online)
             self.target.requires_grad_(False)
@@ -135,6 +137,25 @@ class DQNAgent:
             return int(self.rng.integers(self.n_actions))
         q = self.online(torch.from_numpy(obs).unsqueeze(0))
         return int(q.argmax())
+
+    @torch.no_grad()
+    def act_batch(self, observations: np.ndarray, epsilon: float) -> np.ndarray:
+        """Epsilon-greedy actions (games,) int64 for observations (games, ...), one per game.
+
+        The coin flips come first, one per game, then a random action for each exploring game;
+        the network is asked only about the others, in one forward pass.
+        """
+        games = len(observations)
+        explore = self.rng.random(games) < epsilon
+        actions = np.empty(games, dtype=np.int64)
+        exploring = int(explore.sum())
+        if exploring:
+            actions[explore] = self.rng.integers(self.n_actions, size=exploring)
+        if exploring < games:
+            greedy = ~explore
+            q = self.online(torch.from_numpy(observations[greedy]))
+            actions[greedy] = q.argmax(dim=1).numpy()
+        return actions
 
     @torch.no_grad()
     def targets(self, batch: Transitions) -> torch.Tensor:

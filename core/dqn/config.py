@@ -14,7 +14,16 @@ Validation
 
 Units
     Budgets, schedules and periods count environment steps (one ``env.step`` call), except the
-    fields ending in ``_episodes`` and ``gradient_steps``.
+    fields ending in ``_episodes`` and ``gradient_steps``. With several games played at once,
+    one step of all of them counts ``parallel_games`` environment steps.
+
+Environments
+    ``environment`` picks the game and with it the network: ``"cartpole"`` (4 numbers, an MLP)
+    or ``"invaders"`` (MinAtar's Space Invaders, a 5 × 10 × 10 picture, a convolutional
+    network). The field defaults are CartPole's; :data:`ENVIRONMENT_DEFAULTS` holds the values
+    another game starts from, each with its reason, and :meth:`DQNConfig.for_environment`
+    builds that game's default run. A control that only means something in one game names it
+    (``environments`` in its metadata).
 """
 
 from __future__ import annotations
@@ -23,6 +32,9 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from core.validation import MAX_SEED, check_bool, check_int, check_number
+
+ENVIRONMENTS = ("cartpole", "invaders")
+"""``cartpole``: Gymnasium's CartPole-v1. ``invaders``: ``core.invaders`` (MinAtar's rules)."""
 
 REWARD_SCHEMES = ("gymnasium", "sutton_barto")
 """``gymnasium``: +1 per step. ``sutton_barto``: 0 per step, -1 on failure."""
@@ -34,7 +46,11 @@ MAX_ENV_STEPS = 2_000_000
 """Largest training budget: far beyond what CartPole needs, still minutes, not hours."""
 
 MAX_BUFFER_SIZE = 2_000_000
-"""Largest replay buffer: 2M transitions of CartPole are about 90 MB of numpy arrays."""
+"""Largest replay buffer: 2M transitions of CartPole are about 90 MB of numpy arrays (of Space
+Invaders, with its binary pictures packed 8 cells to a byte, about 270 MB)."""
+
+MAX_PARALLEL_GAMES = 256
+"""Most games played side by side while collecting experience."""
 
 
 def knob(
@@ -46,18 +62,20 @@ def knob(
     url: str | None = None,
     choices: tuple | dict | None = None,
     bounds: tuple[float, float, float] | None = None,
+    environments: tuple[str, ...] = ENVIRONMENTS,
 ) -> Any:
     """A config field with its one-line reason (``help``) and, for a learner's control, its
     ``label``, form ``group``, ``url`` key and either ``choices`` (a tuple, or a dict from value
-    to display text) or ``bounds`` (min, max, step)."""
+    to display text) or ``bounds`` (min, max, step); ``environments`` lists the games in which
+    the control means something (all by default)."""
     metadata = {"help": help, "label": label, "group": group, "url": url}
-    metadata |= {"choices": choices, "bounds": bounds}
+    metadata |= {"choices": choices, "bounds": bounds, "environments": environments}
     return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
 class DQNConfig:
-    """Hyperparameters of one DQN training run on CartPole-v1 (the page's defaults).
+    """Hyperparameters of one DQN training run (the defaults: CartPole-v1, the DQN page's run).
 
     The defaults solve CartPole-v1 (greedy mean return >= 475 over 20 episodes) for each of
     the seeds 0-7 within 25,000-40,000 env steps (about 5-8 s of one idle CPU core); see
@@ -65,6 +83,11 @@ class DQNConfig:
     """
 
     # --- Run ---
+    environment: str = knob(
+        "cartpole",
+        "The game: CartPole-v1 (a state of 4 numbers, an MLP) or Space Invaders on MinAtar's "
+        "10 × 10 grid (a picture of 5 binary channels, a convolutional network).",
+    )
     max_env_steps: int = knob(
         50_000,
         "Training stops here, or earlier once a greedy check scores 475 or more.",
@@ -93,9 +116,15 @@ class DQNConfig:
             "gymnasium": "+1 per step (Gymnasium)",
             "sutton_barto": "−1 on failure, else 0 (Sutton & Barto)",
         },
+        environments=("cartpole",),
     )
     max_episodes: int = knob(
         2_000, "Episode budget: rarely binding, a guard for ablation runs that stay short."
+    )
+    parallel_games: int = knob(
+        1,
+        "Games played side by side while collecting experience: one batched forward pass "
+        "chooses the actions of all of them. CartPole plays one game.",
     )
 
     # --- The three ingredients ---
@@ -125,6 +154,16 @@ class DQNConfig:
     )
 
     # --- Q-network ---
+    conv_channels: int = knob(
+        16,
+        "Filters of the convolutional layer, each a 3 × 3 pattern detector slid over the whole "
+        "grid: MinAtar's DQN uses 16.",
+        label="Convolution filters",
+        group="Network and learning",
+        url="filters",
+        choices=(4, 8, 16, 32),
+        environments=("invaders",),
+    )
     hidden_width: int = knob(
         128,
         "Units per hidden layer: plenty for 4 inputs, cheap on one CPU core.",
@@ -254,15 +293,28 @@ class DQNConfig:
     )
 
     def __post_init__(self) -> None:
+        if not isinstance(self.environment, str) or self.environment not in ENVIRONMENTS:
+            raise ValueError(
+                f"environment must be one of {', '.join(ENVIRONMENTS)}, got {self.environment!r}"
+            )
         check_int("seed", self.seed, 0, MAX_SEED)
         if not isinstance(self.reward_scheme, str) or self.reward_scheme not in REWARD_SCHEMES:
             raise ValueError(
                 f"reward_scheme must be one of {', '.join(REWARD_SCHEMES)}, "
                 f"got {self.reward_scheme!r}"
             )
+        if self.environment == "invaders" and self.reward_scheme != "gymnasium":
+            raise ValueError(
+                f"reward_scheme must be gymnasium (the game's score) for invaders, "
+                f"got {self.reward_scheme!r}"
+            )
         check_int("max_env_steps", self.max_env_steps, 1, MAX_ENV_STEPS)
         check_int("max_episodes", self.max_episodes, 1, 100_000)
+        check_int("parallel_games", self.parallel_games, 1, MAX_PARALLEL_GAMES)
+        if self.environment == "cartpole" and self.parallel_games != 1:
+            raise ValueError(f"parallel_games must be 1 for cartpole, got {self.parallel_games!r}")
 
+        check_int("conv_channels", self.conv_channels, 1, 256)
         check_int("hidden_width", self.hidden_width, 1, 1024)
         check_int("hidden_depth", self.hidden_depth, 1, 8)
 
@@ -307,8 +359,21 @@ class DQNConfig:
         return asdict(self)
 
     @classmethod
+    def for_environment(cls, environment: str, **changes: Any) -> DQNConfig:
+        """The default run of ``environment`` (:data:`ENVIRONMENT_DEFAULTS`), with ``changes``."""
+        if environment not in ENVIRONMENT_DEFAULTS:
+            raise ValueError(
+                f"environment must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}"
+            )
+        defaults = {name: value for name, (value, _) in ENVIRONMENT_DEFAULTS[environment].items()}
+        return cls(**{"environment": environment, **defaults, **changes})
+
+    @classmethod
     def from_dict(cls, values: dict[str, Any]) -> DQNConfig:
-        """Rebuild a config from :meth:`to_dict` output; unknown keys raise ValueError."""
+        """Rebuild a config from :meth:`to_dict` output; unknown keys raise ValueError.
+
+        Fields missing from ``values`` take their defaults: a run saved before a field existed
+        (a CartPole run without ``environment``) loads as it was trained."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
@@ -321,6 +386,67 @@ class DQNConfig:
         return self.max_env_steps <= self.learning_starts
 
 
-def controls() -> list[Any]:
-    """The fields a learner can change (those with a ``label``), in declaration order."""
-    return [f for f in fields(DQNConfig) if f.metadata.get("label")]
+ENVIRONMENT_DEFAULTS: dict[str, dict[str, tuple[Any, str]]] = {
+    "cartpole": {},
+    "invaders": {
+        "max_env_steps": (
+            50_000,
+            "About a minute of one CPU core at the shipped run's measured training speed: long "
+            "enough to see the score climb well past random play's 4.",
+        ),
+        "max_episodes": (100_000, "Episodes are short early on: the step budget binds first."),
+        "parallel_games": (
+            16,
+            "One batched forward pass picks the actions of 16 games: acting costs a sixteenth "
+            "of a forward pass per step, and the buffer fills with 16 different situations.",
+        ),
+        "hidden_width": (
+            128,
+            "Units of the fully connected layer after the convolution: MinAtar's DQN uses 128.",
+        ),
+        "hidden_depth": (
+            1,
+            "One fully connected layer after the convolution, as in MinAtar's DQN: conv 16 @ "
+            "3 × 3 → 128 → one value per action.",
+        ),
+        "learning_rate": (1e-3, "Adam's step size."),
+        "batch_size": (64, "Transitions per gradient step."),
+        "train_frequency": (4, "Environment steps per learning phase."),
+        "buffer_size": (100_000, "Past transitions kept: MinAtar's DQN keeps 100,000."),
+        "learning_starts": (
+            5_000,
+            "Warm-up: environment steps of random play before the first gradient step, as in "
+            "MinAtar's DQN.",
+        ),
+        "target_update_period": (1_000, "Environment steps between target syncs, as in MinAtar."),
+        "epsilon_decay_steps": (
+            50_000,
+            "Environment steps over which ε falls linearly from its start to its end.",
+        ),
+        "eval_every_episodes": (50, "Episodes between greedy checks."),
+        "eval_min_recent_length": (0.0, "Greedy checks from the start: a score is no length."),
+        "solved_threshold": (
+            40.0,
+            "MinAtar's DQN levels off around 40–45 (Young & Tian, 2019): a greedy check there "
+            "marks the run; training goes on to its budget.",
+        ),
+        "stop_when_solved": (False, "Space Invaders has no solved score: use the whole budget."),
+    },
+}
+"""Per game, the fields whose default (or reason) differs from the class's, CartPole's."""
+
+
+def help_text(field: Any, environment: str = "cartpole") -> str:
+    """A field's reason in ``environment``: the game's own reason where its default differs."""
+    override = ENVIRONMENT_DEFAULTS.get(environment, {}).get(field.name)
+    return override[1] if override is not None else field.metadata["help"]
+
+
+def controls(environment: str = "cartpole") -> list[Any]:
+    """The fields a learner can change in ``environment`` (those with a ``label`` that apply to
+    it), in declaration order."""
+    return [
+        f
+        for f in fields(DQNConfig)
+        if f.metadata.get("label") and environment in f.metadata["environments"]
+    ]

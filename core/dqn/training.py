@@ -1,10 +1,17 @@
-"""The training loop: act, store, learn, update the target, check whether CartPole is solved.
+"""The training loop: act, store, learn, update the target, check the greedy policy.
+
+One loop for every game
+    The loop plays a batch of games (see ``core.dqn.games``): CartPole is a batch of one, Space
+    Invaders ``parallel_games`` games stepped together by one numpy call, their actions chosen
+    by one forward pass. Each step of the batch counts one environment step per game.
 
 Loop
     Each env step: choose an epsilon-greedy action, step the environment, store the transition
     (with ``terminated``, never ``terminated or truncated``). After the ``learning_starts``
     warm-up, every ``train_frequency`` steps do ``gradient_steps`` learning steps on random
-    batches, and every ``target_update_period`` steps update the target network.
+    batches, and every ``target_update_period`` steps update the target network. (With several
+    games, the environment steps of one batch step are counted one by one, so the cadence is
+    the same as with one game.)
 
 Ablations
     Each switch changes one thing and keeps the rest, so a comparison is fair.
@@ -14,25 +21,29 @@ Ablations
     ``use_target_network=False``: targets bootstrap from the online network itself.
     ``double_dqn`` and ``reward_scheme`` switch the target rule and the reward.
 
-Solved check
+Greedy checks and the solved bar
     Training returns include exploration, so they understate the policy. Every
     ``eval_every_episodes`` episodes, once the last 20 training episodes average at least
     ``eval_min_recent_length`` steps, the greedy policy plays ``eval_episodes`` fresh episodes.
-    A mean of at least ``solved_threshold`` (475) counts as solved: that policy is kept and,
-    with ``stop_when_solved``, training stops. Otherwise the best-evaluated policy is returned
-    (the final policy is evaluated too), so a late collapse does not ruin the result.
+    A mean of at least ``solved_threshold`` counts as solved (CartPole: Gymnasium's 475; Space
+    Invaders: MinAtar's DQN level): that policy is kept and, with ``stop_when_solved``,
+    training stops. Otherwise the best-evaluated policy is returned (the final policy is
+    evaluated too), so a late collapse does not ruin the result.
 
 How a run ends
+    Training ends at the first episode end once the budget is spent (so the last episode is
+    complete; with several games, the others' unfinished episodes are left out of the curves).
     ``ended_by`` says why: "solved", "budget" (env steps spent), "episode cap"
     (``max_episodes`` reached first) or "stopped" (``should_stop``).
 
 Reproducibility
     ``seed`` feeds one ``SeedSequence`` that seeds a local torch generator (the network's
     initial weights), a numpy generator (exploration, replay sampling, evaluation seeds) and the
-    environment (first reset and action space). Nothing process-wide is seeded or changed, so
-    runs in parallel threads or processes cannot disturb each other. The caller chooses the
-    number of torch threads once per process: one is fastest for a network this small (the
-    training workers and the benchmark set it).
+    environment (CartPole: first reset and action space; Space Invaders: the games' sticky
+    actions). Nothing process-wide is seeded or changed, so runs in parallel threads or
+    processes cannot disturb each other. The caller chooses the number of torch threads once
+    per process: one is fastest for networks this small (the training workers and the
+    benchmark set it).
 """
 
 from __future__ import annotations
@@ -49,8 +60,10 @@ from torch import nn
 from core.dqn.agent import DQNAgent, linear_epsilon
 from core.dqn.config import DQNConfig
 from core.dqn.evaluation import evaluate, make_env
-from core.dqn.network import QNetwork
+from core.dqn.games import CartPoleGames, evaluate_invaders
+from core.dqn.network import network_from_architecture
 from core.dqn.replay import ReplayBuffer, Transitions
+from core.invaders import ACTIONS, OBSERVATION_SHAPE, InvadersBatch
 
 RECENT_EPISODES = 20
 """Window of the moving average of training returns (and lengths) reported during training."""
@@ -63,12 +76,13 @@ REPLAY_SAMPLE_SIZE = 8
 class TrainingProgress:
     """What the progress callback receives after every finished episode."""
 
-    step: int  # env steps taken so far
+    step: int  # env steps taken so far (in all games)
     episode: int  # episodes finished so far (1 for the first)
     episode_return: float  # undiscounted training return of this episode (with exploration)
     episode_length: int  # steps in this episode (the pole stayed up this long)
     epsilon: float  # exploration rate at the end of this episode
-    loss: float  # mean Huber loss of this episode's gradient steps; nan if it had none (warm-up)
+    loss: float  # mean Huber loss of the gradient steps since the previous episode ended; nan if
+    # there were none (warm-up)
     recent_mean_return: float  # mean training return over the last 20 episodes
     eval_mean: float | None  # greedy evaluation mean if one ran after this episode, else None
     solved: bool  # the greedy policy has reached the solved threshold
@@ -78,17 +92,20 @@ class TrainingProgress:
 class TrainingResult:
     """Everything a finished (or stopped) run produced; picklable.
 
-    Per-episode arrays have one entry per training episode. Evaluation arrays have one entry
-    per greedy check. ``policy`` is the solved policy if the run solved CartPole, otherwise
-    the best-evaluated one (or the final one if no evaluation ran).
+    Per-episode arrays have one entry per training episode, in the order the episodes ended.
+    Evaluation arrays have one entry per greedy check. ``policy`` is the solved policy if the
+    run reached the solved bar and stopped there, otherwise the best-evaluated one (or the
+    final one if no evaluation ran).
     """
 
     config: DQNConfig
     policy: nn.Module
     episode_returns: np.ndarray  # float64 (episodes,)
     episode_lengths: np.ndarray  # int64 (episodes,)
-    episode_losses: np.ndarray  # float64 (episodes,), nan for episodes without a gradient step
+    episode_losses: np.ndarray  # float64 (episodes,), nan where no gradient step came before
     episode_epsilons: np.ndarray  # float64 (episodes,), epsilon at each episode's end
+    episode_steps: np.ndarray  # int64 (episodes,), env steps taken when each episode ended (with
+    # one game the running sum of the lengths; with several, the games' steps interleave)
     eval_steps: np.ndarray  # int64 (evaluations,): env step at which each check ran
     eval_episodes: np.ndarray  # int64 (evaluations,): episodes finished at that check
     eval_means: np.ndarray  # float64 (evaluations,): mean greedy return of that check
@@ -116,7 +133,7 @@ def train(
     progress: Callable[[TrainingProgress], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> TrainingResult:
-    """Train a DQN agent on CartPole-v1.
+    """Train a DQN agent on ``config.environment`` (CartPole-v1 or Space Invaders).
 
     Args:
         config: hyperparameters; ``None`` means ``DQNConfig()``.
@@ -131,35 +148,45 @@ def train(
     if not isinstance(config, DQNConfig):
         raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
     start, cpu_start = time.perf_counter(), time.process_time()
-    agent_seed, eval_seed, network_seed = np.random.SeedSequence(config.seed).spawn(3)
+    agent_seed, eval_seed, network_seed, game_seed = np.random.SeedSequence(config.seed).spawn(4)
     rng = np.random.default_rng(agent_seed)
     eval_rng = np.random.default_rng(eval_seed)
     generator = torch.Generator().manual_seed(int(network_seed.generate_state(1)[0]))
-    env = make_env(config.reward_scheme)
-    env.action_space.seed(config.seed)
-    obs_dim = env.observation_space.shape[0]
-    agent = DQNAgent(config, rng, obs_dim, int(env.action_space.n), generator)
+    if config.environment == "invaders":  # MinAtar's defaults: sticky actions, no time limit
+        games = InvadersBatch(config.parallel_games, int(game_seed.generate_state(1)[0]))
+        shape, n_actions, binary = OBSERVATION_SHAPE, len(ACTIONS), True
+    else:
+        games = CartPoleGames(make_env(config.reward_scheme), config.seed)
+        shape = games.env.observation_space.shape
+        n_actions, binary = int(games.env.action_space.n), False
+    agent = DQNAgent(config, rng, shape, n_actions, generator)
 
     # Without replay the buffer only has to hold the latest batch of consecutive transitions.
-    buffer = ReplayBuffer(config.buffer_size if config.use_replay else config.batch_size, obs_dim)
+    capacity = config.buffer_size if config.use_replay else config.batch_size
+    buffer = ReplayBuffer(capacity, shape, binary=binary)
 
     returns: list[float] = []
     lengths: list[int] = []
+    end_steps: list[int] = []
     losses: list[float] = []
     epsilons: list[float] = []
     eval_steps: list[int] = []
     eval_episodes: list[int] = []
     eval_means: list[float] = []
     best_mean, best_state, best_step = -math.inf, None, 0
-    solved = stopped = False
+    solved = stopped = finished = False
     solved_at_step = solved_at_episode = None
     step = 0
     epsilon = config.epsilon_start
+    n_games = games.games
+    running_returns = np.zeros(n_games)
+    running_lengths = np.zeros(n_games, dtype=np.int64)
+    loss_sum, loss_count = 0.0, 0
 
     def run_eval() -> float:
         nonlocal best_mean, best_state, best_step
         seed = int(eval_rng.integers(0, 2**31))
-        mean = float(evaluate(agent.online, config.eval_episodes, seed).mean())
+        mean = float(_greedy_returns(config, agent.online, config.eval_episodes, seed).mean())
         eval_steps.append(step)
         eval_episodes.append(len(returns))
         eval_means.append(mean)
@@ -168,75 +195,95 @@ def train(
             best_state = {k: v.detach().clone() for k, v in agent.online.state_dict().items()}
         return mean
 
-    obs, _ = env.reset(seed=config.seed)
+    def learn(env_step: int) -> None:
+        """Learning and target updates due at this env step (counted one by one)."""
+        nonlocal loss_sum, loss_count
+        if env_step <= config.learning_starts:
+            return
+        if env_step % config.train_frequency == 0:
+            for _ in range(config.gradient_steps):
+                batch = (
+                    buffer.sample(config.batch_size, rng)
+                    if config.use_replay
+                    else buffer.latest(config.batch_size)
+                )
+                loss_sum += agent.learn(batch)
+                loss_count += 1
+        if config.use_target_network and env_step % config.target_update_period == 0:
+            agent.update_target()
+
+    observations = games.reset()
     try:
-        while step < config.max_env_steps and len(returns) < config.max_episodes:
-            # --- one episode ---
-            episode_return, episode_length, loss_sum, loss_count = 0.0, 0, 0.0, 0
-            while True:
-                epsilon = linear_epsilon(
-                    step, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps
+        while not finished:
+            epsilon = linear_epsilon(
+                step, config.epsilon_start, config.epsilon_end, config.epsilon_decay_steps
+            )
+            actions = agent.act_batch(observations, epsilon)
+            result = games.step(actions)
+            for game in range(n_games):  # the next state is the final frame, not a restart
+                buffer.add(
+                    observations[game],
+                    actions[game],
+                    result.rewards[game],
+                    result.final_observations[game],
+                    result.terminated[game],  # not `or truncated`
                 )
-                action = agent.act(obs, epsilon)
-                next_obs, reward, terminated, truncated, _ = env.step(action)
-                buffer.add(obs, action, reward, next_obs, terminated)  # not `or truncated`
+            for _ in range(n_games):
                 step += 1
-                episode_return += float(reward)
-                episode_length += 1
-                obs = next_obs
+                learn(step)
+            running_returns += result.rewards
+            running_lengths += 1
+            observations = result.observations
+            ended = np.flatnonzero(result.terminated | result.truncated)
+            if not len(ended):
+                continue
 
-                if step > config.learning_starts:
-                    if step % config.train_frequency == 0:
-                        for _ in range(config.gradient_steps):
-                            batch = (
-                                buffer.sample(config.batch_size, rng)
-                                if config.use_replay
-                                else buffer.latest(config.batch_size)
-                            )
-                            loss_sum += agent.learn(batch)
-                            loss_count += 1
-                    if config.use_target_network and step % config.target_update_period == 0:
-                        agent.update_target()
-
-                if terminated or truncated:
-                    obs, _ = env.reset()
-                    break
-
-            # --- bookkeeping, solved check, callbacks ---
-            returns.append(episode_return)
-            lengths.append(episode_length)
-            losses.append(loss_sum / loss_count if loss_count else math.nan)
-            epsilons.append(epsilon)
-            eval_mean = None
-            recent_length = float(np.mean(lengths[-RECENT_EPISODES:]))
-            if (
-                len(returns) % config.eval_every_episodes == 0
-                and recent_length >= config.eval_min_recent_length
-            ):
-                eval_mean = run_eval()
-                if eval_mean >= config.solved_threshold and not solved:
-                    solved, solved_at_step, solved_at_episode = True, step, len(returns)
-            if progress is not None:
-                progress(
-                    TrainingProgress(
-                        step=step,
-                        episode=len(returns),
-                        episode_return=episode_return,
-                        episode_length=episode_length,
-                        epsilon=epsilon,
-                        loss=losses[-1],
-                        recent_mean_return=float(np.mean(returns[-RECENT_EPISODES:])),
-                        eval_mean=eval_mean,
-                        solved=solved,
+            # --- bookkeeping, greedy check, callbacks for every episode that ended ---
+            loss = loss_sum / loss_count if loss_count else math.nan
+            loss_sum, loss_count = 0.0, 0
+            for game in ended:
+                episode_return = float(running_returns[game])
+                episode_length = int(running_lengths[game])
+                running_returns[game], running_lengths[game] = 0.0, 0
+                returns.append(episode_return)
+                lengths.append(episode_length)
+                end_steps.append(step)
+                losses.append(loss)
+                epsilons.append(epsilon)
+                eval_mean = None
+                recent_length = float(np.mean(lengths[-RECENT_EPISODES:]))
+                if (
+                    len(returns) % config.eval_every_episodes == 0
+                    and recent_length >= config.eval_min_recent_length
+                ):
+                    eval_mean = run_eval()
+                    if eval_mean >= config.solved_threshold and not solved:
+                        solved, solved_at_step, solved_at_episode = True, step, len(returns)
+                if progress is not None:
+                    progress(
+                        TrainingProgress(
+                            step=step,
+                            episode=len(returns),
+                            episode_return=episode_return,
+                            episode_length=episode_length,
+                            epsilon=epsilon,
+                            loss=loss,
+                            recent_mean_return=float(np.mean(returns[-RECENT_EPISODES:])),
+                            eval_mean=eval_mean,
+                            solved=solved,
+                        )
                     )
-                )
-            if solved and config.stop_when_solved:
-                break
-            if should_stop is not None and should_stop():
-                stopped = True
-                break
+                if solved and config.stop_when_solved:
+                    finished = True
+                elif should_stop is not None and should_stop():
+                    stopped = finished = True
+                elif step >= config.max_env_steps or len(returns) >= config.max_episodes:
+                    finished = True
+                if finished:
+                    break
     finally:
-        env.close()
+        if hasattr(games, "close"):
+            games.close()
 
     if not solved and not stopped:  # budget spent: judge the final policy too
         run_eval()
@@ -247,7 +294,7 @@ def train(
     else:
         policy_state, policy_step, policy_mean = None, step, math.nan
 
-    policy = QNetwork(**agent.online.architecture())
+    policy = network_from_architecture(agent.online.architecture())
     policy.load_state_dict(policy_state if policy_state is not None else agent.online.state_dict())
     policy.requires_grad_(False)
     policy.eval()
@@ -273,6 +320,7 @@ def train(
         episode_lengths=np.asarray(lengths, dtype=np.int64),
         episode_losses=np.asarray(losses, dtype=np.float64),
         episode_epsilons=np.asarray(epsilons, dtype=np.float64),
+        episode_steps=np.asarray(end_steps, dtype=np.int64),
         eval_steps=np.asarray(eval_steps, dtype=np.int64),
         eval_episodes=np.asarray(eval_episodes, dtype=np.int64),
         eval_means=np.asarray(eval_means, dtype=np.float64),
@@ -288,3 +336,10 @@ def train(
         ended_by=ended_by,
         replay_sample=replay_sample,
     )
+
+
+def _greedy_returns(config: DQNConfig, policy: nn.Module, episodes: int, seed: int) -> np.ndarray:
+    """The greedy check of the config's game: returns of ``episodes`` fresh episodes."""
+    if config.environment == "invaders":
+        return evaluate_invaders(policy, episodes, seed)
+    return evaluate(policy, episodes, seed)

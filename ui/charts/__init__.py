@@ -10,6 +10,7 @@ server. One module per topic, all styled through :mod:`ui.charts.style`:
 ``study``     the parameter study (Figure 2.6)
 ``game``      "Be the agent": the tally and the race
 ``dqn``       DQN training: learning curve, loss, evaluation, run history
+``invaders``  Space Invaders DQN: score curves, greedy checks against MinAtar, score spread
 """
 
 from ui.charts.figure import Figure

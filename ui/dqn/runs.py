@@ -7,6 +7,13 @@ the sidebar (:func:`sidebar_status`) does the same from any page, so a learner m
 while the network trains; when the learner's tab closes, both fall silent and the pool cancels
 the job. Finished runs of a config are shared by every visitor (a config fixes the run, so a
 repeat is the same run); the history of runs is per visitor, in ``st.session_state``.
+
+Several pages train DQN (CartPole on the DQN page, Space Invaders on its own page). Each has a
+:class:`RunBook`: its game, its page, its shipped run, the session keys of its own history,
+and how its live progress is drawn. A finished run goes to the book of its config's game. A
+learner has one training at a time across all of them (the pool's rule), so the job key is
+shared: a training started on one page replaces one running on another, and each page says so.
+The functions below take the book; without one they mean the DQN page's (CartPole).
 """
 
 from __future__ import annotations
@@ -15,16 +22,20 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
-from core.dqn import DQNConfig, TrainingResult, load_run
-from core.dqn.shipped import SHIPPED_RUN_PATH
+from core.dqn import DQNConfig, TrainingProgress, TrainingResult, load_run
+from core.dqn.shipped import INVADERS_RUN_PATH, SHIPPED_RUN_PATH
 from core.dqn.training import RECENT_EPISODES
 from core.workers import CANCELLED, DONE, FAILED, QUEUED, Job, shared_pool
+from ui.charts import Figure
 from ui.charts import dqn as charts
+from ui.charts import invaders as invaders_charts
 from ui.dqn.form import describe
 from ui.drawing import draw
 
@@ -38,16 +49,8 @@ STATUS_SECONDS = 0.5
 """How often the page redraws a training's progress."""
 SIDEBAR_SECONDS = 2.0
 """How often the sidebar checks on a training while the learner is on another page."""
-LEARNER_KEY, HISTORY_KEY, JOB_KEY, NOTICE_KEY = (
-    "learner_id",
-    "dqn_history",
-    "dqn_job",
-    "dqn_notice",
-)
-TRAINED_URL_KEY = "trained"
-"""Kept in the DQN page's URL: how many runs this visitor trained, so a new session (after a
-server restart) can say why they are gone instead of silently showing fewer runs."""
-DQN_PAGE = "pages/dqn.py"
+LEARNER_KEY, JOB_KEY = "learner_id", "dqn_job"
+"""This visitor's id in the pool, and their one training (whichever page started it)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,87 @@ class RunRecord:
     number: int
     label: str
     result: TrainingResult
+
+
+def _cartpole_live_chart(
+    updates: Sequence[TrainingProgress], shipped: TrainingResult, config: DQNConfig
+) -> Figure:
+    frame = charts.training_frame(
+        np.array([u.episode_return for u in updates]),
+        np.array([u.epsilon for u in updates]),
+        np.array([u.loss for u in updates]),
+        np.array([u.episode_length for u in updates]),
+    )
+    return charts.learning_curve_chart(frame, threshold=config.solved_threshold)
+
+
+def _invaders_live_chart(
+    updates: Sequence[TrainingProgress], shipped: TrainingResult, config: DQNConfig
+) -> Figure:
+    return invaders_charts.race_chart(
+        np.array([u.step for u in updates]),
+        np.array([u.episode_return for u in updates]),
+        shipped,
+        config.max_env_steps,
+    )
+
+
+@dataclass(frozen=True)
+class RunBook:
+    """One page's trainings: its game, its page, its shipped run and its visitor's history.
+
+    ``trained_url_key`` is kept in the page's URL: how many runs this visitor trained there, so
+    a new session (after a server restart) can say why they are gone instead of silently
+    showing fewer runs. ``live_chart`` draws a running training's progress reports.
+    """
+
+    environment: str
+    page: str
+    page_title: str
+    game: str
+    history_key: str
+    inspect_key: str
+    notice_key: str
+    trained_url_key: str
+    shipped_path: Path
+    shipped_label: str
+    live_chart: Callable[[Sequence[TrainingProgress], TrainingResult, DQNConfig], Figure]
+
+
+CARTPOLE = RunBook(
+    environment="cartpole",
+    page="pages/dqn.py",
+    page_title="the DQN page",
+    game="CartPole",
+    history_key="dqn_history",
+    inspect_key="dqn_inspect",
+    notice_key="dqn_notice",
+    trained_url_key="trained",
+    shipped_path=SHIPPED_RUN_PATH,
+    shipped_label="Run 1: default settings (shipped)",
+    live_chart=_cartpole_live_chart,
+)
+INVADERS = RunBook(
+    environment="invaders",
+    page="pages/invaders.py",
+    page_title="the Space Invaders page",
+    game="Space Invaders",
+    history_key="invaders_history",
+    inspect_key="invaders_inspect",
+    notice_key="invaders_notice",
+    trained_url_key="invaders_trained",
+    shipped_path=INVADERS_RUN_PATH,
+    shipped_label="Run 1: the shipped agent",
+    live_chart=_invaders_live_chart,
+)
+BOOKS = {book.environment: book for book in (CARTPOLE, INVADERS)}
+NOTICE_KEY = CARTPOLE.notice_key
+"""Where the DQN page finds a stopped or failed training's message."""
+
+
+def book_of(config: DQNConfig) -> RunBook:
+    """The book a run of this config belongs to: the page of its game."""
+    return BOOKS[config.environment]
 
 
 def learner() -> str:
@@ -95,33 +179,38 @@ def remember_run(result: TrainingResult) -> None:
 
 
 @st.cache_resource
-def shipped_run() -> TrainingResult:
-    """The default run that ships with the app (``python -m core.dqn.shipped`` remakes it)."""
-    return load_run(SHIPPED_RUN_PATH)
+def _load_shipped(path: str) -> TrainingResult:
+    return load_run(path)
 
 
-def history() -> list[RunRecord]:
-    """This visitor's runs, oldest first; it starts with the shipped default run."""
-    if HISTORY_KEY not in st.session_state:
-        st.session_state[HISTORY_KEY] = [
-            RunRecord(1, "Run 1: default settings (shipped)", shipped_run())
-        ]
-    return st.session_state[HISTORY_KEY]
+def shipped_run(book: RunBook = CARTPOLE) -> TrainingResult:
+    """The run that ships with the app for this page (``python -m core.dqn.shipped`` remakes
+    CartPole's; ``--environment invaders`` Space Invaders')."""
+    return _load_shipped(str(book.shipped_path))
+
+
+def history(book: RunBook = CARTPOLE) -> list[RunRecord]:
+    """This visitor's runs on this page, oldest first; it starts with the shipped run."""
+    if book.history_key not in st.session_state:
+        st.session_state[book.history_key] = [RunRecord(1, book.shipped_label, shipped_run(book))]
+    return st.session_state[book.history_key]
 
 
 def add_to_history(result: TrainingResult) -> RunRecord:
-    runs = history()
+    """Add a finished run to the history of its game's page, and select it there."""
+    book = book_of(result.config)
+    runs = history(book)
     number = runs[-1].number + 1
     status = " (stopped)" if result.stopped else ""
     record = RunRecord(number, f"Run {number}: {describe(result.config)}{status}", result)
     runs.append(record)
     del runs[:-HISTORY_RUNS]
-    st.session_state["dqn_inspect"] = record.label
+    st.session_state[book.inspect_key] = record.label
     return record
 
 
-def trained_count() -> int:
-    return sum(1 for record in history() if record.number > 1)
+def trained_count(book: RunBook = CARTPOLE) -> int:
+    return sum(1 for record in history(book) if record.number > 1)
 
 
 def start(config: DQNConfig) -> str | None:
@@ -159,17 +248,18 @@ def collect(job: Job) -> bool:
     if job.active or (job.state == CANCELLED and job.result is None and job.started_at):
         return False  # still training, or a stopped training whose partial run is on its way
     st.session_state.pop(JOB_KEY, None)
+    notice_key = book_of(job.config).notice_key
     if job.state == DONE and job.result is not None:
         remember_run(job.result)
         add_to_history(job.result)
     elif job.state == CANCELLED and job.result is not None and job.result.episodes:
         add_to_history(job.result)
-        st.session_state[NOTICE_KEY] = (
+        st.session_state[notice_key] = (
             f"Training stopped after {job.result.episodes} episodes "
             f"({job.result.total_steps:,} steps). Its curve is kept in the run history."
         )
     elif job.state == FAILED:
-        st.session_state[NOTICE_KEY] = f"Training failed: {job.error}. Try again."
+        st.session_state[notice_key] = f"Training failed: {job.error}. Try again."
     return True
 
 
@@ -206,14 +296,8 @@ def _status_body(job_id: int) -> None:
         st.info(_queue_line(job), icon=":material/hourglass_top:")
     elif job.progress:
         st.progress(min(1.0, job.steps_done / job.budget_steps), text=_progress_line(job))
-        updates = job.progress
-        frame = charts.training_frame(
-            np.array([u.episode_return for u in updates]),
-            np.array([u.epsilon for u in updates]),
-            np.array([u.loss for u in updates]),
-            np.array([u.episode_length for u in updates]),
-        )
-        draw(charts.learning_curve_chart(frame, threshold=job.config.solved_threshold))
+        book = book_of(job.config)
+        draw(book.live_chart(job.progress, shipped_run(book), job.config))
     else:
         st.progress(0.0, text="Starting the trainer…")
     st.button(
@@ -225,10 +309,22 @@ def _status_body(job_id: int) -> None:
     )
 
 
-def training_status() -> None:
-    """The visitor's training as it goes: queue position, progress, live curve, Stop."""
+def training_status(book: RunBook = CARTPOLE) -> None:
+    """The visitor's training as it goes: queue position, progress, live curve, Stop.
+
+    A training of another page's game is only named here, with a link to watch it there.
+    """
     job = active_job()
     if job is None:
+        return
+    other = book_of(job.config)
+    if other is not book:
+        st.info(
+            f"Your {other.game} training is running on {other.page_title} (one training per "
+            "learner at a time: training here replaces it).",
+            icon=":material/info:",
+        )
+        st.page_link(other.page, label=f"Watch it on {other.page_title}", icon=":material/east:")
         return
     st.fragment(_status_body, run_every=STATUS_SECONDS)(job.id)
 
@@ -239,34 +335,35 @@ def _sidebar_body(job_id: int) -> None:
     if job is None or collect(job):
         st.rerun(scope="app")
     pool.touch(job.owner)
+    book = book_of(job.config)
     if job.state == QUEUED:
-        text = f"DQN training queued: position {pool.position(job)}"
+        text = f"{book.game} training queued: position {pool.position(job)}"
     else:
-        text = f"DQN training: {job.steps_done:,} of {job.budget_steps:,} steps"
+        text = f"{book.game} training: {job.steps_done:,} of {job.budget_steps:,} steps"
     st.progress(min(1.0, job.steps_done / job.budget_steps), text=text)
-    st.page_link(DQN_PAGE, label="Watch it on the DQN page", icon=":material/neurology:")
+    st.page_link(book.page, label=f"Watch it on {book.page_title}", icon=":material/neurology:")
 
 
 def sidebar_status(current_path: str) -> None:
-    """On every page but the DQN page: a running training's progress, which also keeps it
-    alive while the learner reads elsewhere."""
+    """On every page but the training's own: its progress, which also keeps it alive while
+    the learner reads elsewhere."""
     job = active_job()
-    if job is None or current_path == DQN_PAGE:
+    if job is None or current_path == book_of(job.config).page:
         return
     with st.sidebar:
         st.fragment(_sidebar_body, run_every=SIDEBAR_SECONDS)(job.id)
 
 
-def restart_notice() -> str | None:
+def restart_notice(book: RunBook = CARTPOLE) -> str | None:
     """Explain runs named in the URL that this session does not have (a server restart)."""
-    claimed = st.query_params.get(TRAINED_URL_KEY)
-    have = trained_count()
+    claimed = st.query_params.get(book.trained_url_key)
+    have = trained_count(book)
     if have:
-        st.query_params[TRAINED_URL_KEY] = str(have)
+        st.query_params[book.trained_url_key] = str(have)
         return None
     if claimed is None:
         return None
-    del st.query_params[TRAINED_URL_KEY]
+    del st.query_params[book.trained_url_key]
     return (
         "The runs trained before this link was opened are not on this server any more: the "
         "app was restarted (or the link comes from someone else's session). The shipped run "
