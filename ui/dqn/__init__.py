@@ -7,3 +7,10 @@
                      a value map, a batch; animations that can be paused
 ``invaders_views``   what the Space Invaders page computes from a run, cached
 """
+
+import torch
+
+# Once per process, when the DQN pages first load, never per request: the server's own torch
+# work (greedy evaluations, value maps) is small, and one thread is fastest for it on a busy
+# machine. Trainings run in the worker pool, which pins its own processes the same way.
+torch.set_num_threads(1)
