@@ -201,7 +201,7 @@ def classroom(args: argparse.Namespace) -> None:
         f"## Classroom load on a real server: /{args.page}, {args.changes} new seeds per "
         f"learner, pace {args.pace} (websocket learners, no browser)\n"
     )
-    print_reports(run_classroom_benchmark(args.learners, **settings_from(args)))
+    print_reports(run_classroom_benchmark(args.learners, args.processes, **settings_from(args)))
     if args.by_element:
         print_bytes_by_element(args.page)
 

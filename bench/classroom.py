@@ -10,6 +10,11 @@ server sent for it; over the load: the server's CPU-seconds (from /proc) and mem
     python -m bench.classroom --learners 10 20 40 --changes 5
     python -m bench.classroom --learners 40 --idle 600     # memory after ten idle minutes
     python -m bench --only classroom --learners 20         # as a section of the benchmarks
+    python -m bench.classroom --learners 40 --processes plain 1 2   # behind HAProxy, 1 and 2
+
+``--processes N`` serves the same load through ``python -m bench.serve``: N Streamlit processes
+behind HAProxy; the learners' websockets are spread round robin, and CPU and memory are those of
+the launcher's whole process tree (HAProxy, every Streamlit process and its pool workers).
 
 ``--pace think`` (the default) is a learner who looks at each result before typing again: the
 load slows down with the server, as a class does. ``--pace fixed`` types a new seed every 2-4 s
@@ -42,6 +47,24 @@ steps, 10 arms; first release, 2 shared and busy cores, November 2026):
   18 ms per call plus 40 µs per run (97 ms at 2000 runs, 37 ms at 500); switching off
   ``runner.postScriptGC`` saved 5-8% of CPU per change and kept 16-72 MiB more resident.
 
+Through the proxy, 40 learners x 5 changes (2 shared cores with a load average of 6-12 from
+other jobs, November 2026; 3 loads with 1 process and 4 with 2, over three runs; one more run
+set aside below):
+
+- 1 process: p50 11.0-12.2 s, p95 43.7-71.9 s, 0.44-0.46 CPU-s per change, 200 changes in
+  113-128 s (0.69-0.81 cores used), peak memory 713-860 MiB.
+- 2 processes: p50 10.9-13.9 s, p95 13.2-22.5 s, 0.41-0.44 CPU-s per change, 200 changes in
+  72-91 s (0.92-1.13 cores used), peak memory 1260-1331 MiB (the sum of every process's RSS).
+- The same CPU per change: a second process costs no extra work, and the class got through
+  its 200 changes 1.25-1.56 times faster within a run, because the load used more of the
+  machine. The median wait hardly moved (the shared machine gave the load about one core
+  either way); the tail is what shrank: with one process some learners waited 45-75 s while
+  the median waited 11-12 s. HAProxy's own CPU is inside these figures.
+- Set aside: one run where both setups were much faster (p50 4.6-4.8 s, 1.24-1.36 cores used,
+  the machine was quieter) had p95 29.6 s with 2 processes against 22.2 s with 1, and a peak
+  of only 728 MiB for 2 processes, below what two processes with their pools take in every
+  other load; the cause was not found and three later runs did not repeat it.
+
 Traffic goes only to 127.0.0.1. Every loop is bounded (changes per learner and a hard
 deadline), and the server is stopped at the end, also on Ctrl-C or an error.
 """
@@ -50,20 +73,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import json
 import logging
 import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -77,6 +96,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench.serve import MAX_PROCESSES, die_with_parent, free_port, healthy, launched, process_tree
 from bench.tables import table
 from core.validation import check_int, check_number
 
@@ -102,47 +122,6 @@ KB = 1000
 
 # ---------------------------------------------------------------------------------------------
 # The server
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-def _die_with_parent() -> None:
-    """In the server's process: get SIGTERM if the benchmark dies, even by SIGKILL (Linux)."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its live descendants, from the parent ids in /proc/*/stat."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
 
 
 def process_cpu_seconds(pid: int, *, include_reaped: bool) -> float:
@@ -186,13 +165,13 @@ class AppServer:
 
     def cpu_seconds(self) -> float:
         """CPU-seconds used so far by the server and its children (live and reaped)."""
-        tree = _process_tree(self.pid)
+        tree = process_tree(self.pid)
         return process_cpu_seconds(self.pid, include_reaped=True) + sum(
             process_cpu_seconds(child, include_reaped=False) for child in tree[1:]
         )
 
     def resident_mib(self) -> float:
-        return sum(_status_kib(pid, "VmRSS") for pid in _process_tree(self.pid)) / 1024
+        return sum(_status_kib(pid, "VmRSS") for pid in process_tree(self.pid)) / 1024
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -235,12 +214,12 @@ def running_server(log_name: str = "bench-classroom-server.log") -> Iterator[App
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
         )
         server = AppServer(pid=process.pid, port=port, log=log)
         try:
             deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not _healthy(server.url):
+            while not healthy(server.url):
                 if process.poll() is not None:
                     raise RuntimeError(
                         f"streamlit exited with code {process.returncode}:\n{server.log_tail()}"
@@ -259,6 +238,19 @@ def running_server(log_name: str = "bench-classroom-server.log") -> Iterator[App
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=15)
+
+
+@contextmanager
+def running_proxied(processes: int) -> Iterator[AppServer]:
+    """``python -m bench.serve``: ``processes`` Streamlit processes behind HAProxy on loopback.
+
+    The learners connect to the proxy, which spreads their websockets round robin. The
+    launcher is the root of the measured process tree: its CPU and memory, HAProxy's, every
+    Streamlit process's and their pool workers' count together.
+    """
+    with launched(processes, LOG_DIR / f"bench-classroom-serve-{processes}") as served:
+        port = int(served.url.rsplit(":", 1)[1])
+        yield AppServer(pid=served.pid, port=port, log=served.log)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,6 +505,9 @@ class ClassroomSettings:
     pace: str = "think"
     seed: int = 0
     """Seeds the learners' pauses (the simulations' seeds are fresh per change regardless)."""
+    processes: int | None = None
+    """None: one plain ``streamlit run``. A number: that many processes behind HAProxy
+    (``python -m bench.serve``)."""
 
     def __post_init__(self) -> None:
         check_int("learners", self.learners, 1, 500)
@@ -520,6 +515,8 @@ class ClassroomSettings:
         check_number("duration", self.duration, 0, 86_400, low_open=True)
         check_number("idle", self.idle, 0, 86_400)
         check_int("seed", self.seed, 0, 2**32 - 1)
+        if self.processes is not None:
+            check_int("processes", self.processes, 1, MAX_PROCESSES)
         if self.pace not in PACES:
             raise ValueError(f"pace must be one of {', '.join(PACES)}, got {self.pace!r}")
         pages = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
@@ -576,8 +573,10 @@ class ClassroomReport:
     def row(self) -> dict:
         completed = max(self.changes_completed, 1)
         latencies = np.array(self.latencies_s) if self.latencies_s else np.array([np.nan])
+        processes = self.settings.processes
         return {
             "learners": self.settings.learners,
+            "server": "streamlit run" if processes is None else f"{processes} behind haproxy",
             "changes": self.changes_completed,
             "superseded": self.superseded,
             "unfinished": self.unfinished,
@@ -770,27 +769,34 @@ def bytes_by_element(page: str = "epsilon_greedy", seed: int = 1) -> list[dict]:
 
 def run_classroom(settings: ClassroomSettings) -> ClassroomReport:
     """One load against a fresh server (empty caches), which is stopped afterwards."""
-    with running_server() as server:
-        return asyncio.run(_classroom(server, settings))
+    server = running_server() if settings.processes is None else running_proxied(settings.processes)
+    with server as app:
+        return asyncio.run(_classroom(app, settings))
 
 
 def run_classroom_benchmark(
-    learner_counts: Sequence[int], **settings: object
+    learner_counts: Sequence[int],
+    process_counts: Sequence[int | None] = (None,),
+    **settings: object,
 ) -> list[ClassroomReport]:
-    """:func:`run_classroom` for each class size, each on its own fresh server.
+    """:func:`run_classroom` for each server setup and class size, each on a fresh server.
 
+    ``process_counts``: None for one plain ``streamlit run``, N for N processes behind HAProxy.
     A line per finished load goes to stderr, so a long benchmark shows its progress.
     """
     reports = []
-    for count in learner_counts:
-        report = run_classroom(ClassroomSettings(learners=count, **settings))
-        print(
-            f"[classroom] {count} learners: {report.changes_completed} changes completed "
-            f"in {report.window_s:.0f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-        reports.append(report)
+    for processes in process_counts:
+        for count in learner_counts:
+            report = run_classroom(
+                ClassroomSettings(learners=count, processes=processes, **settings)
+            )
+            print(
+                f"[classroom] {count} learners, {report.row()['server']}: "
+                f"{report.changes_completed} changes completed in {report.window_s:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            reports.append(report)
     return reports
 
 
@@ -799,7 +805,8 @@ def print_reports(reports: Sequence[ClassroomReport]) -> None:
     for report in reports:
         loads = report.page_loads_s
         print(
-            f"- {report.settings.learners} learners: {report.changes_sent} changes sent, "
+            f"- {report.settings.learners} learners, {report.row()['server']}: "
+            f"{report.changes_sent} changes sent, "
             f"first page loads {min(loads):.1f}-{max(loads):.1f} s; errors: "
             f"{report.failed_loads} failed page loads, "
             f"{report.exceptions} exceptions, {report.error_deltas} error messages, "
@@ -852,6 +859,15 @@ def add_arguments(parser: argparse.ArgumentParser, learners: Sequence[int]) -> N
         "--seed", type=int, default=defaults.seed, help="seeds the learners' pauses"
     )
     parser.add_argument(
+        "--processes",
+        type=_process_count,
+        nargs="+",
+        default=[None],
+        help="server setups, each a fresh server per class size: N Streamlit processes behind "
+        "HAProxy (python -m bench.serve), or 'plain' for one streamlit run without a proxy "
+        "(default: plain); e.g. --processes plain 1 2",
+    )
+    parser.add_argument(
         "--by-element",
         action="store_true",
         help="also show the bytes of one seed change per page element (one more server)",
@@ -878,6 +894,10 @@ def print_bytes_by_element(page: str) -> None:
             {"kb": ".1f", "arrow_kb": ".1f", "spec_kb": ".1f", "share": ".0%"},
         )
     )
+
+
+def _process_count(text: str) -> int | None:
+    return None if text == "plain" else int(text)
 
 
 def settings_from(args: argparse.Namespace) -> dict[str, object]:
@@ -907,7 +927,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores\n"
     )
     try:
-        print_reports(run_classroom_benchmark(args.learners, **settings_from(args)))
+        print_reports(run_classroom_benchmark(args.learners, args.processes, **settings_from(args)))
         if args.by_element:
             print_bytes_by_element(args.page)
     except KeyboardInterrupt:

@@ -7,10 +7,13 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.classroom import ClassroomSettings, Learner, bytes_by_element, run_classroom
+from bench.serve import find_haproxy
 from bench.tables import table
+from tests.e2e.conftest import skip_or_fail
 
 ROW_COLUMNS = [
     "learners",
+    "server",
     "changes",
     "superseded",
     "unfinished",
@@ -162,6 +165,8 @@ def test_settings_are_checked_at_the_boundary():
         ClassroomSettings(page="no_such_page")
     with pytest.raises(ValueError, match=r"^pace must be one of think, fixed"):
         ClassroomSettings(pace="sometimes")
+    with pytest.raises(ValueError, match=r"^processes must be a whole number from 1 to 64"):
+        ClassroomSettings(processes=0)
 
 
 def test_a_missing_figure_prints_as_a_dash():
@@ -187,12 +192,29 @@ def test_two_learners_two_changes_against_a_real_server():
 
     row = report.row()
     assert list(row) == ROW_COLUMNS
-    assert (row["learners"], row["changes"], row["errors"]) == (2, 4, 0)
+    assert (row["learners"], row["server"], row["changes"], row["errors"]) == (
+        2,
+        "streamlit run",
+        4,
+        0,
+    )
     assert row["p50_s"] <= row["p95_s"] <= row["max_s"]
     assert row["kb_per_change"] == pytest.approx(sum(report.change_bytes) / 4 / 1000)
     assert row["cpu_s_per_change"] == pytest.approx(report.server_cpu_s / 4)
     assert row["rss_idle_mib"] is None
     assert table([row], {}).count("\n") == 2
+
+
+@pytest.mark.slow
+def test_two_learners_through_the_proxy_on_two_processes():
+    if find_haproxy() is None:
+        skip_or_fail("haproxy is not installed (Debian: apt-get install haproxy)")
+    report = run_classroom(ClassroomSettings(learners=2, changes=2, duration=120, processes=2))
+
+    assert (report.changes_completed, report.errors) == (4, 0)
+    assert report.row()["server"] == "2 behind haproxy"
+    assert report.server_cpu_s > 0
+    assert report.rss_end_mib > 0 and report.rss_peak_mib >= report.rss_end_mib
 
 
 @pytest.mark.slow
