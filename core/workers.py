@@ -400,3 +400,13 @@ def simulation_pool() -> ProcessPoolExecutor:
             )
             atexit.register(_SIMULATIONS.shutdown, wait=False, cancel_futures=True)
         return _SIMULATIONS
+
+
+def reset_simulation_pool() -> None:
+    """Drop a pool whose worker died (a broken pool refuses all work); the next call to
+    :func:`simulation_pool` starts a fresh one."""
+    global _SIMULATIONS
+    with _POOL_LOCK:
+        broken, _SIMULATIONS = _SIMULATIONS, None
+    if broken is not None:
+        broken.shutdown(wait=False, cancel_futures=True)

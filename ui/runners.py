@@ -24,7 +24,7 @@ from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from core import bandit
-from core.workers import simulation_pool
+from core.workers import reset_simulation_pool, simulation_pool
 from ui.controls import Testbed
 
 CACHE_ENTRIES = 128
@@ -35,17 +35,21 @@ CACHE_SECONDS = 3600
 Key = tuple[bandit.Strategy, Testbed]
 
 
+def _arguments(testbed: Testbed) -> dict[str, object]:
+    """``core.bandit.simulate``'s keywords for the testbed (workers import only ``core``)."""
+    return {
+        "arms": testbed.arms,
+        "steps": testbed.steps,
+        "runs": testbed.runs,
+        "seed": testbed.seed,
+        "q_mean": testbed.q_mean,
+        "walk_sd": testbed.walk_sd,
+        "start_equal": testbed.start_equal,
+    }
+
+
 def _run(strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
-    return bandit.simulate(
-        strategy,
-        arms=testbed.arms,
-        steps=testbed.steps,
-        runs=testbed.runs,
-        seed=testbed.seed,
-        q_mean=testbed.q_mean,
-        walk_sd=testbed.walk_sd,
-        start_equal=testbed.start_equal,
-    )
+    return bandit.simulate(strategy, **_arguments(testbed))  # type: ignore[arg-type]
 
 
 class SimulationCache:
@@ -84,8 +88,9 @@ class SimulationCache:
     @staticmethod
     def _submit(strategy: bandit.Strategy, testbed: Testbed) -> Future:
         try:
-            return simulation_pool().submit(_run, strategy, testbed)
+            return simulation_pool().submit(bandit.simulate, strategy, **_arguments(testbed))
         except (BrokenProcessPool, RuntimeError):
+            reset_simulation_pool()  # a worker died: the next submission gets a fresh pool
             future: Future = Future()
             future.set_result(_run(strategy, testbed))
             return future
@@ -101,7 +106,11 @@ def _result(key: Key, future: Future) -> bandit.BanditResult:
     except ValueError:
         CACHE.forget(key)  # a rejected parameter: the page says so, and nothing is kept
         raise
-    except (pickle.PicklingError, AttributeError, BrokenProcessPool):
+    except BrokenProcessPool:
+        CACHE.forget(key)
+        reset_simulation_pool()
+        return _run(*key)
+    except (pickle.PicklingError, AttributeError):
         CACHE.forget(key)
         return _run(*key)
 

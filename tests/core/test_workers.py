@@ -106,3 +106,24 @@ def test_pool_size_defaults_to_the_spare_cores(monkeypatch):
     assert default_workers() == 1
     with pytest.raises(ValueError, match="workers must be at least 1"):
         TrainingPool(0)
+
+
+@pytest.mark.slow
+def test_a_broken_simulation_pool_is_replaced():
+    import os
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    from core.bandit import Naive, simulate
+    from core.workers import reset_simulation_pool, simulation_pool
+
+    pool = simulation_pool()
+    pool.submit(simulate, Naive(), steps=10, runs=5).result()
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):
+        pool.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60)
+    reset_simulation_pool()
+    fresh = simulation_pool()
+    assert fresh is not pool
+    assert fresh.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60).steps == 10
