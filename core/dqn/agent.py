@@ -72,6 +72,7 @@ def bellman_targets(rewards, next_values, terminated, gamma: float):
     Returns:
         The targets, same type and shape as ``rewards``.
     """
+    alive: torch.Tensor | np.ndarray
     if isinstance(terminated, torch.Tensor):
         alive = 1.0 - terminated.to(rewards.dtype)
     else:

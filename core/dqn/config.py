@@ -68,7 +68,7 @@ def knob(
     ``label``, form ``group``, ``url`` key and either ``choices`` (a tuple, or a dict from value
     to display text) or ``bounds`` (min, max, step); ``environments`` lists the games in which
     the control means something (all by default)."""
-    metadata = {"help": help, "label": label, "group": group, "url": url}
+    metadata: dict[str, object] = {"help": help, "label": label, "group": group, "url": url}
     metadata |= {"choices": choices, "bounds": bounds, "environments": environments}
     return field(default=default, metadata=metadata)
 

@@ -163,9 +163,10 @@ def _reset_parameters(layers: nn.Sequential, generator: torch.Generator) -> None
     for layer in layers:
         if isinstance(layer, nn.Linear | nn.Conv2d):
             nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
-            fan_in = layer.weight[0].numel()
-            bound = 1.0 / math.sqrt(fan_in)
-            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+            if layer.bias is not None:  # as PyTorch's own reset_parameters: a layer may lack one
+                fan_in = layer.weight[0].numel()
+                bound = 1.0 / math.sqrt(fan_in)
+                nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 
 
 def build_network(
@@ -179,8 +180,14 @@ def build_network(
     ``observation_shape`` is CartPole's length (4) or a picture's (channels, height, width).
     """
     if config.environment == "invaders":
+        if isinstance(observation_shape, int) or len(observation_shape) != 3:
+            raise ValueError(
+                "observation_shape must be (channels, height, width) for a picture, "
+                f"got {observation_shape!r}"
+            )
+        channels, height, width = observation_shape
         return ConvQNetwork(
-            tuple(observation_shape),
+            (channels, height, width),
             n_actions,
             config.conv_channels,
             config.hidden_width,
@@ -210,18 +217,18 @@ def nature_dqn(n_actions: int = 18) -> nn.Sequential:
     Built on PyTorch's ``meta`` device: shapes without values, so building it allocates no
     weights and draws nothing from torch's global random generator.
     """
-    meta = {"device": "meta"}
+    meta = torch.device("meta")
     return nn.Sequential(
-        nn.Conv2d(4, 32, 8, stride=4, **meta),
+        nn.Conv2d(4, 32, 8, stride=4, device=meta),
         nn.ReLU(),
-        nn.Conv2d(32, 64, 4, stride=2, **meta),
+        nn.Conv2d(32, 64, 4, stride=2, device=meta),
         nn.ReLU(),
-        nn.Conv2d(64, 64, 3, stride=1, **meta),
+        nn.Conv2d(64, 64, 3, stride=1, device=meta),
         nn.ReLU(),
         nn.Flatten(),
-        nn.Linear(64 * 7 * 7, 512, **meta),
+        nn.Linear(64 * 7 * 7, 512, device=meta),
         nn.ReLU(),
-        nn.Linear(512, n_actions, **meta),
+        nn.Linear(512, n_actions, device=meta),
     )
 
 
@@ -233,6 +240,7 @@ def multiply_adds(network: nn.Module, observation_shape: tuple[int, ...]) -> int
 
     def count(layer: nn.Module, _: Any, output: torch.Tensor) -> None:
         nonlocal total
+        assert isinstance(layer, nn.Linear | nn.Conv2d), "hooked on linear and conv layers only"
         total += output[0].numel() * layer.weight[0].numel()
 
     hooks = [

@@ -53,6 +53,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import gymnasium as gym
 import numpy as np
 import torch
 from torch import nn
@@ -152,13 +153,18 @@ def train(
     rng = np.random.default_rng(agent_seed)
     eval_rng = np.random.default_rng(eval_seed)
     generator = torch.Generator().manual_seed(int(network_seed.generate_state(1)[0]))
+    games: InvadersBatch | CartPoleGames
+    shape: tuple[int, ...]
     if config.environment == "invaders":  # MinAtar's defaults: sticky actions, no time limit
         games = InvadersBatch(config.parallel_games, int(game_seed.generate_state(1)[0]))
         shape, n_actions, binary = OBSERVATION_SHAPE, len(ACTIONS), True
     else:
-        games = CartPoleGames(make_env(config.reward_scheme), config.seed)
-        shape = games.env.observation_space.shape
-        n_actions, binary = int(games.env.action_space.n), False
+        env = make_env(config.reward_scheme)
+        observation_space, action_space = env.observation_space, env.action_space
+        assert isinstance(observation_space, gym.spaces.Box), "CartPole observes a vector"
+        assert isinstance(action_space, gym.spaces.Discrete), "CartPole's actions are discrete"
+        games = CartPoleGames(env, config.seed)
+        shape, n_actions, binary = observation_space.shape, int(action_space.n), False
     agent = DQNAgent(config, rng, shape, n_actions, generator)
 
     # Without replay the buffer only has to hold the latest batch of consecutive transitions.
@@ -241,10 +247,10 @@ def train(
             # --- bookkeeping, greedy check, callbacks for every episode that ended ---
             loss = loss_sum / loss_count if loss_count else math.nan
             loss_sum, loss_count = 0.0, 0
-            for game in ended:
-                episode_return = float(running_returns[game])
-                episode_length = int(running_lengths[game])
-                running_returns[game], running_lengths[game] = 0.0, 0
+            for ended_game in ended:
+                episode_return = float(running_returns[ended_game])
+                episode_length = int(running_lengths[ended_game])
+                running_returns[ended_game], running_lengths[ended_game] = 0.0, 0
                 returns.append(episode_return)
                 lengths.append(episode_length)
                 end_steps.append(step)
