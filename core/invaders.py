@@ -108,7 +108,7 @@ Differences from MinAtar 1.0.15
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, NamedTuple
 
 import gymnasium
 import numpy as np
@@ -384,7 +384,7 @@ class InvadersBatch:
             self.episode_returns += rewards
             cleared = ~aliens.any(axis=(1, 2))
             if cleared.any():
-                self._new_wave(cleared.nonzero()[0])
+                self._new_wave(np.flatnonzero(cleared))
         else:
             rewards = np.zeros(self.games, dtype=np.float32)
 
@@ -563,7 +563,9 @@ class InvadersEnv(gymnasium.Env[np.ndarray, np.int64]):
     ``info`` holds ``waves_cleared`` and ``alien_move_interval`` (steps between block moves).
     """
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["rgb_array"], "render_fps": 10}
+    # Declared (as a plain attribute, not a ClassVar) on gymnasium.Env and read from the class by
+    # gymnasium.make, so it is overridden here the way Gymnasium's own environments do it.
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 10}  # noqa: RUF012
 
     def __init__(
         self,
@@ -605,7 +607,9 @@ class InvadersEnv(gymnasium.Env[np.ndarray, np.int64]):
         self._frame = self.game.observe()[0]
         return self._frame.copy(), self._info()
 
-    def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict[str, int]]:
+    def step(
+        self, action: int | np.integer
+    ) -> tuple[np.ndarray, float, bool, bool, dict[str, int]]:
         if self._needs_reset:
             raise gymnasium.error.ResetNeeded("call reset() before step() and after an episode")
         action = check_int("action", action, 0, len(ACTIONS) - 1)
