@@ -102,8 +102,10 @@ def _cells_allowed(rows: int, cols: int) -> str:
 
 def _as_cell(value: object, rows: int, cols: int) -> Cell | None:
     """``value`` as a (row, col) pair of plain ints on the grid, or None if it is not one."""
+    if not isinstance(value, Iterable):
+        return None
     try:
-        row, col = value  # type: ignore[misc]
+        row, col = value
     except (TypeError, ValueError):
         return None
     for part in (row, col):
@@ -203,8 +205,8 @@ class GridWorld:
             name: check_number(name, getattr(self, name), -MAX_REWARD, MAX_REWARD)
             for name in ("step_reward", "cliff_reward", "goal_reward")
         }
-        normalised = {"rows": rows, "cols": cols, "start": start, "goal": goal}
-        normalised |= {"cliff_cells": cliff, "wall_cells": walls} | rewards
+        normalised: dict[str, object] = {"rows": rows, "cols": cols, "start": start, "goal": goal}
+        normalised |= {"cliff_cells": cliff, "wall_cells": walls, **rewards}
         for name, value in normalised.items():
             object.__setattr__(self, name, value)
 
@@ -342,7 +344,9 @@ def _transitions(world: GridWorld) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _follow(world: GridWorld, policy: Callable[[int], int], max_steps: int) -> Episode:
     """Run one episode from the start with ``policy(state) -> action``, without learning."""
     next_state, reward, terminated = world.transitions()
-    states, actions, rewards = [world.start_state], [], []
+    states: list[int] = [world.start_state]
+    actions: list[int] = []
+    rewards: list[float] = []
     done = False
     while not done and len(actions) < max_steps:
         state = states[-1]
@@ -676,9 +680,8 @@ def _learn(
     returns_out = np.zeros(runs * episodes)
     ends_out = np.zeros(runs * episodes, dtype=np.int64)
     truncated_out = np.zeros(runs * episodes, dtype=bool)
-    is_last = np.zeros((runs, episodes), dtype=bool)
-    is_last[:, -1] = True
-    is_last = is_last.reshape(-1)
+    is_last = np.zeros(runs * episodes, dtype=bool)
+    is_last[episodes - 1 :: episodes] = True  # each run's last episode
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     blocks = _RandomBlocks(rng, runs, 2 if is_sarsa else 1, epsilon)
@@ -961,8 +964,14 @@ def learning_episode(
     next_states, rewards, terminals = (part.tolist() for part in world.transitions())
     values = table.tolist()
     state, terminated = world.start_state, False
-    states, actions, explored = [state], [], []
-    taken_rewards, follow_ups, targets, old_values, new_values = [], [], [], [], []
+    states: list[int] = [state]
+    actions: list[int] = []
+    explored: list[bool] = []
+    taken_rewards: list[float] = []
+    follow_ups: list[float] = []
+    targets: list[float] = []
+    old_values: list[float] = []
+    new_values: list[float] = []
     if algorithm == "sarsa":
         action, coin = _epsilon_greedy_choice(values[state], epsilon, rng)
     while not terminated and len(actions) < max_steps:
