@@ -42,7 +42,7 @@ _FLAT_PALETTE = [value for colour in PALETTE for value in colour]
 
 
 @functools.cache
-def _font(size: int = 16) -> ImageFont.ImageFont:
+def _font(size: int = 16) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 

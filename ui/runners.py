@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypedDict
 
 from core import bandit
 from core.workers import reset_simulation_pool, simulation_pool
@@ -35,7 +36,19 @@ CACHE_SECONDS = 3600
 Key = tuple[bandit.Strategy, Testbed]
 
 
-def _arguments(testbed: Testbed) -> dict[str, object]:
+class SimulateArguments(TypedDict):
+    """``core.bandit.simulate``'s keywords after the strategy."""
+
+    arms: int
+    steps: int
+    runs: int
+    seed: int
+    q_mean: float
+    walk_sd: float
+    start_equal: bool
+
+
+def _arguments(testbed: Testbed) -> SimulateArguments:
     """``core.bandit.simulate``'s keywords for the testbed (workers import only ``core``)."""
     return {
         "arms": testbed.arms,
@@ -49,7 +62,7 @@ def _arguments(testbed: Testbed) -> dict[str, object]:
 
 
 def _run(strategy: bandit.Strategy, testbed: Testbed) -> bandit.BanditResult:
-    return bandit.simulate(strategy, **_arguments(testbed))  # type: ignore[arg-type]
+    return bandit.simulate(strategy, **_arguments(testbed))
 
 
 class SimulationCache:

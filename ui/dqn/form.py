@@ -117,9 +117,9 @@ def config_form(environment: str = "cartpole") -> tuple[DQNConfig | None, bool, 
                 if group in ESSENTIAL_GROUPS:
                     continue
                 st.markdown(f"**{group}**")
-                columns = st.columns(2)
+                halves = st.columns(2)
                 for index, field in enumerate(group_fields):
-                    panel.sidebar = columns[index % 2]
+                    panel.sidebar = halves[index % 2]
                     values[field.name] = _control(
                         panel, field, getattr(default, field.name), environment
                     )
