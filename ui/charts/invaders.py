@@ -72,7 +72,9 @@ def shipped_curve(shipped: TrainingResult, up_to_step: int | None = None) -> tup
 
 
 @template
-def _curves_template(labels: tuple[str, ...], title: str, has_references: bool) -> alt.LayerChart:
+def _curves_template(
+    labels: tuple[str, ...], title: str, has_references: bool
+) -> alt.LayerChart | alt.FacetChart:
     lines = (
         alt.Chart(data("curves"))
         .mark_line(strokeWidth=2)
@@ -141,7 +143,7 @@ def race_chart(
 
 
 @template
-def _checks_template() -> alt.LayerChart:
+def _checks_template() -> alt.LayerChart | alt.FacetChart:
     band = (
         alt.Chart(data("paper"))
         .mark_rect(opacity=0.18, color=REFERENCE_COLOR)

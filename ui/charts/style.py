@@ -9,8 +9,11 @@ other series are added or removed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import altair as alt
+
+ChartT = TypeVar("ChartT", bound=alt.TopLevelMixin)
 
 CHART_HEIGHT = 300
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -108,12 +111,12 @@ def reference_rules(source: alt.NamedData, value_format: str) -> alt.LayerChart 
 
 
 def titled(
-    chart: alt.TopLevelMixin,
+    chart: ChartT,
     title: str,
     subtitle: str | Sequence[str] | None = None,
     *,
     height: int = CHART_HEIGHT,
-) -> alt.TopLevelMixin:
+) -> ChartT:
     """The finishing touches every chart gets: height, full width, title and subtitle."""
     heading = alt.TitleParams(title, subtitle=subtitle) if subtitle else title
     return chart.properties(height=height, autosize=FIT_WIDTH, title=heading)
