@@ -73,8 +73,8 @@ N_ACTIONS = 4
 MOVES: tuple[tuple[int, int], ...] = ((-1, 0), (0, 1), (1, 0), (0, -1))
 """(row, col) change of each action: row 0 is the top of the grid."""
 
-ALGORITHMS: tuple[str, ...] = ("q_learning", "sarsa")
 Algorithm = Literal["q_learning", "sarsa"]
+ALGORITHMS: tuple[Algorithm, ...] = ("q_learning", "sarsa")
 CELL_KINDS: tuple[str, ...] = ("floor", "cliff", "wall")
 
 MAX_SIDE = 20
@@ -477,7 +477,7 @@ class LearningResult:
     q: shape ``(runs, n_states, 4)``, each run's action values after its last episode.
     """
 
-    algorithm: str
+    algorithm: Algorithm
     world: GridWorld
     episodes: int
     runs: int
@@ -889,7 +889,7 @@ class LearningEpisode:
     the goal.
     """
 
-    algorithm: str
+    algorithm: Algorithm
     world: GridWorld
     alpha: float
     epsilon: float

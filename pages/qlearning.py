@@ -259,8 +259,7 @@ guess = course.predict(
     ),
 )
 
-book_optimal = grid.optimal(WORLD, grid.BOOK_GAMMA)
-best_return = grid.optimal_start_return(book_optimal, WORLD)
+best_return = grid.book_best_return()
 
 
 def results_section() -> dict:
@@ -925,8 +924,8 @@ def mild_cliff_answer() -> str:
         f"({route_words(grid.greedy_summary(mild[name], None, grid.STEP_THROUGH_CAP))})"
         for name in ALGORITHMS
     ]
-    ahead = max(late_mild, key=late_mild.get)
-    book_ahead = max(late_book, key=late_book.get)
+    ahead = max(late_mild, key=late_mild.__getitem__)
+    book_ahead = max(late_book, key=late_book.__getitem__)
     verdict = (
         f"The ranking flips: {grid.algorithm_name(ahead)} now collects more."
         if ahead != book_ahead

@@ -48,7 +48,7 @@ class Learning:
 
 @st.cache_data(max_entries=64, ttl=CACHE_SECONDS, show_spinner=False)
 def learn(
-    algorithm: str,
+    algorithm: gridworld.Algorithm,
     world: GridWorld,
     learning: Learning,
     gamma: float = BOOK_GAMMA,
@@ -75,7 +75,9 @@ def optimal(world: GridWorld, gamma: float) -> OptimalValues:
 
 
 @st.cache_data(max_entries=32, ttl=CACHE_SECONDS, show_spinner=False)
-def step_through(algorithm: str, learning: Learning, learned: int) -> LearningEpisode:
+def step_through(
+    algorithm: gridworld.Algorithm, learning: Learning, learned: int
+) -> LearningEpisode:
     """One more episode of run 1 of the book's cliff walk after ``learned`` episodes.
 
     The table is run 1's after ``learned`` episodes of the engine (which gives exactly the
@@ -106,11 +108,11 @@ def selected_cell(event: object) -> tuple[int, int] | None:
         return None
 
 
-def algorithm_name(algorithm: str) -> str:
+def algorithm_name(algorithm: gridworld.Algorithm) -> str:
     return ALGORITHM_NAMES[algorithm]
 
 
-def algorithm_named(name: str) -> str:
+def algorithm_named(name: str) -> gridworld.Algorithm:
     """The algorithm behind a name the page shows (URL-bound choices hold the shown name)."""
     return next(key for key, shown in ALGORITHM_NAMES.items() if shown == name)
 
@@ -229,7 +231,7 @@ class GreedySummary:
         if self.optimal_return is None:
             return 0
         return sum(
-            path.terminated and np.isclose(path.total_reward, self.optimal_return)
+            path.terminated and bool(np.isclose(path.total_reward, self.optimal_return))
             for path in self.paths
         )
 
@@ -260,6 +262,13 @@ def optimal_start_return(values: OptimalValues, world: GridWorld) -> float | Non
         return None
     path = world.greedy_path(values.q, STEP_THROUGH_CAP)
     return path.total_reward if path.terminated else None
+
+
+def book_best_return() -> float:
+    """The optimal path's total reward on the book's cliff walk: -13, it always exists there."""
+    best = optimal_start_return(optimal(BOOK_WORLD, BOOK_GAMMA), BOOK_WORLD)
+    assert best is not None, "the book's cliff walk has an optimal path"
+    return best
 
 
 # --- The reward designer ---------------------------------------------------------------------
@@ -386,7 +395,7 @@ def design_learning(learning: Learning) -> Learning:
 
 
 def learn_design(
-    algorithm: str, world: GridWorld, gamma: float, learning: Learning
+    algorithm: gridworld.Algorithm, world: GridWorld, gamma: float, learning: Learning
 ) -> LearningResult:
     """The designer's run of ``algorithm`` on ``world`` (see :func:`design_learning`)."""
     return learn(algorithm, world, design_learning(learning), gamma, DESIGN_CAP)

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.gridworld import ARROWS, Episode, GridWorld, LearningResult, best_actions
+from core.gridworld import ARROWS, Algorithm, Episode, GridWorld, LearningResult, best_actions
 from ui.charts.figure import Figure, data, template
 from ui.charts.style import (
     REFERENCE_COLOR,
@@ -43,7 +43,7 @@ HIGHLIGHT_COLORS = ("#111827", "#c2410c")
 HIGHLIGHT_DASHES = ((1, 0), (5, 3))
 TIE_MARK = "·"
 SMOOTHING_EPISODES = 10
-ALGORITHM_NAMES = {"q_learning": "Q-learning", "sarsa": "Sarsa"}
+ALGORITHM_NAMES: dict[Algorithm, str] = {"q_learning": "Q-learning", "sarsa": "Sarsa"}
 
 
 def cell_kind(world: GridWorld, cell: tuple[int, int]) -> str:
@@ -99,7 +99,7 @@ def cell_frame(
         if not acting:
             symbol, caption = SYMBOLS[kind], kind
         else:
-            if q is not None:
+            if ties is not None:
                 symbol = arrow_text(ties[state])
             else:
                 symbol = ARROWS[int(policy[state])] if policy is not None else ""
@@ -121,7 +121,7 @@ def cell_frame(
     return pd.DataFrame(rows)
 
 
-def path_frame(world: GridWorld, states: Sequence[int]) -> pd.DataFrame:
+def path_frame(world: GridWorld, states: Sequence[int] | np.ndarray) -> pd.DataFrame:
     """The cells a path visits, in order (``step`` from 0): drawn as a line through them."""
     cells = [world.cell(int(state)) for state in states]
     return pd.DataFrame(
@@ -256,7 +256,7 @@ def value_grid(
     title: str,
     *,
     path: Episode | None = None,
-    trail: Sequence[int] | None = None,
+    trail: Sequence[int] | np.ndarray | None = None,
     agent: int | None = None,
     updated: int | None = None,
     selectable: bool = False,
@@ -353,7 +353,7 @@ def axis_floor(frame: pd.DataFrame) -> float:
 
 
 @template
-def _returns_template(labels: tuple[str, ...]) -> alt.LayerChart:
+def _returns_template(labels: tuple[str, ...]) -> alt.LayerChart | alt.FacetChart:
     base = alt.Chart(data("curves")).encode(
         x=alt.X("episode:Q", axis=count_axis("Episode")),
         y=alt.Y("shown:Q", title="Sum of rewards during episode", scale=alt.Scale(zero=False)),
