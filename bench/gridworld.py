@@ -7,13 +7,30 @@ process.
 
 from __future__ import annotations
 
+import functools
 import statistics
 import time
 from collections.abc import Callable
+from typing import TypedDict
 
-from core.gridworld import GridWorld, q_learning, reference_run, sarsa
+from core.gridworld import Algorithm, GridWorld, LearningResult, q_learning, reference_run, sarsa
 
-FIGURE_6_4 = {"episodes": 500, "runs": 50, "alpha": 0.5, "epsilon": 0.1, "gamma": 1.0}
+
+class Settings(TypedDict):
+    """The engine's keywords for one benchmark size."""
+
+    episodes: int
+    runs: int
+    alpha: float
+    epsilon: float
+    gamma: float
+
+
+FIGURE_6_4: Settings = {"episodes": 500, "runs": 50, "alpha": 0.5, "epsilon": 0.1, "gamma": 1.0}
+ENGINES: tuple[tuple[Algorithm, Callable[..., LearningResult]], ...] = (
+    ("q_learning", q_learning),
+    ("sarsa", sarsa),
+)
 LOOP_RUNS = 5
 """Runs timed for the plain loop; its time is scaled to 50 runs (it is linear in runs)."""
 CAPPED_EPISODES = 50
@@ -31,6 +48,12 @@ def _median_seconds(call: Callable[[], object], repeats: int) -> tuple[float, fl
     return statistics.median(wall), statistics.median(cpu)
 
 
+def _reference_runs(world: GridWorld, algorithm: Algorithm, episodes: int, runs: int) -> None:
+    """``runs`` runs of the plain loop, seeded 0, 1, ... (the loop does one run per call)."""
+    for seed in range(runs):
+        reference_run(world, algorithm, episodes=episodes, seed=seed)
+
+
 def run_gridworld_benchmark(repeats: int = 5) -> list[dict]:
     """Per algorithm: engine wall and CPU seconds, plain-loop seconds (scaled), CPU ratio.
 
@@ -40,14 +63,10 @@ def run_gridworld_benchmark(repeats: int = 5) -> list[dict]:
     world = GridWorld.cliff()
     q_learning(world, episodes=20, runs=5)
     rows = []
-    for name, learn in (("q_learning", q_learning), ("sarsa", sarsa)):
-        wall, cpu = _median_seconds(lambda learn=learn: learn(world, **FIGURE_6_4), repeats)
+    for name, learn in ENGINES:
+        wall, cpu = _median_seconds(functools.partial(learn, world, **FIGURE_6_4), repeats)
         loop_wall, loop_cpu = _median_seconds(
-            lambda name=name: [
-                reference_run(world, name, episodes=FIGURE_6_4["episodes"], seed=seed)
-                for seed in range(LOOP_RUNS)
-            ],
-            1,
+            functools.partial(_reference_runs, world, name, FIGURE_6_4["episodes"], LOOP_RUNS), 1
         )
         scale = FIGURE_6_4["runs"] / LOOP_RUNS
         rows.append(
@@ -70,9 +89,9 @@ def run_capped_benchmark() -> list[dict]:
     """
     world = GridWorld.cliff(step_reward=1.0)
     rows = []
-    for name, learn in (("q_learning", q_learning), ("sarsa", sarsa)):
+    for name, learn in ENGINES:
         wall, cpu = _median_seconds(
-            lambda learn=learn: learn(world, episodes=CAPPED_EPISODES, runs=50, gamma=0.9), 1
+            functools.partial(learn, world, episodes=CAPPED_EPISODES, runs=50, gamma=0.9), 1
         )
         steps = CAPPED_EPISODES * 1_000
         rows.append(
