@@ -87,6 +87,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 import numpy as np
 from streamlit.proto.Alert_pb2 import Alert
@@ -95,6 +96,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
 from bench.serve import MAX_PROCESSES, die_with_parent, free_port, healthy, launched, process_tree
 from bench.tables import table
@@ -269,6 +271,13 @@ class Change:
     latency_s: float | None = None
     bytes_received: int | None = None
 
+    def measured(self) -> tuple[float, int]:
+        """``latency_s`` and ``bytes_received`` of a completed change (set as it completes)."""
+        assert self.latency_s is not None and self.bytes_received is not None, (
+            f"the change to seed {self.seed} is {self.outcome}, not measured"
+        )
+        return self.latency_s, self.bytes_received
+
 
 @dataclass
 class Learner:
@@ -309,22 +318,27 @@ class Learner:
     _run_count: int = 0
     _max_cached_message_age: int = 2
 
+    def page_load_s(self) -> float:
+        """``load_s`` of a learner whose :meth:`open` succeeded (it sets it last)."""
+        assert self.load_s is not None, f"learner {self.index} has not loaded the page"
+        return self.load_s
+
     async def open(self) -> None:
         """Connect and load the page, as a browser that has just opened the shared link."""
-        self.connection = await connect(
+        self.connection = connection = await connect(
             self.stream_url,
-            subprotocols=["streamlit"],
+            subprotocols=[Subprotocol("streamlit")],
             compression=None,  # Streamlit's server.enableWebsocketCompression is off by default
             max_size=MAX_MESSAGE_BYTES,
             ping_interval=None,  # browsers answer the server's pings and send none
             open_timeout=30,
         )
-        self._reader = asyncio.create_task(self._read(), name=f"learner-{self.index}")
+        self._reader = asyncio.create_task(self._read(connection), name=f"learner-{self.index}")
         start = time.perf_counter()
         request = BackMsg()
         request.rerun_script.page_name = self.page
-        await self._send(request)
-        status = await self._finished
+        finished = await self._send(request)
+        status = await finished
         if status != ForwardMsg.FINISHED_SUCCESSFULLY:
             raise RuntimeError(f"learner {self.index}: page load ended with status {status}")
         if self.skip_widget_id is not None:  # see the results, as a learner who skips
@@ -333,8 +347,8 @@ class Learner:
             widget = request.rerun_script.widget_states.widgets.add()
             widget.id = self.skip_widget_id
             widget.trigger_value = True
-            await self._send(request)
-            status = await self._finished
+            finished = await self._send(request)
+            status = await finished
             if status != ForwardMsg.FINISHED_SUCCESSFULLY:
                 raise RuntimeError(f"learner {self.index}: skipping ended with status {status}")
         self.load_s = time.perf_counter() - start
@@ -390,23 +404,27 @@ class Learner:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
 
-    async def _send(self, request: BackMsg) -> None:
-        """Send a rerun request; ``_finished`` resolves when the run that serves it ends."""
+    async def _send(self, request: BackMsg) -> asyncio.Future:
+        """Send a rerun request; the future returned (also ``_finished``) resolves when the run
+        that serves it ends."""
         if self.disconnected or self.connection is None:
             raise ConnectionError(f"learner {self.index} is disconnected")
         request.rerun_script.cached_message_hashes.extend(sorted(self._cache))
         self._requests_sent += 1
         self._waiting_for = self._requests_sent
-        self._finished = asyncio.get_running_loop().create_future()
+        self._finished = finished = asyncio.get_running_loop().create_future()
         try:
             await self.connection.send(request.SerializeToString())
         except ConnectionClosed as closed:
             self._lose_connection()
             raise ConnectionError(f"learner {self.index} is disconnected") from closed
+        return finished
 
-    async def _read(self) -> None:
+    async def _read(self, connection: ClientConnection) -> None:
         try:
-            async for data in self.connection:
+            async for data in connection:
+                if isinstance(data, str):  # Streamlit sends every ForwardMsg as a binary frame
+                    raise TypeError(f"learner {self.index}: unexpected text frame {data[:80]!r}")
                 self.receive(data)
         except ConnectionClosed:
             pass
@@ -522,6 +540,18 @@ class ClassroomSettings:
         pages = sorted(path.stem for path in (ROOT / "pages").glob("*.py"))
         if self.page not in pages:
             raise ValueError(f"page must be one of {', '.join(pages)}, got {self.page!r}")
+
+
+class LoadOptions(TypedDict, total=False):
+    """:class:`ClassroomSettings` apart from the class size and the server setup: the options
+    one benchmark command applies to every load it runs."""
+
+    changes: int
+    duration: float
+    page: str
+    idle: float
+    pace: str
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -687,16 +717,16 @@ async def _classroom(server: AppServer, settings: ClassroomSettings) -> Classroo
         rss_idle = server.resident_mib()
 
     changes = [change for learner in present for change in learner.changes]
-    completed = [change for change in changes if change.outcome == "completed"]
+    measured = [change.measured() for change in changes if change.outcome == "completed"]
     return ClassroomReport(
         settings=settings,
         changes_sent=len(changes),
         seeds=tuple(change.seed for change in changes),
         superseded=sum(change.outcome == "superseded" for change in changes),
         unfinished=sum(change.outcome == "unfinished" for change in changes),
-        latencies_s=tuple(change.latency_s for change in completed),
-        change_bytes=tuple(change.bytes_received for change in completed),
-        page_loads_s=tuple(learner.load_s for learner in present),
+        latencies_s=tuple(latency for latency, _ in measured),
+        change_bytes=tuple(size for _, size in measured),
+        page_loads_s=tuple(learner.page_load_s() for learner in present),
         window_s=window,
         server_cpu_s=server_cpu,
         bench_cpu_s=bench_cpu,
@@ -714,6 +744,8 @@ async def _classroom(server: AppServer, settings: ClassroomSettings) -> Classroo
 def _describe(message: ForwardMsg) -> tuple[str, int, int]:
     """What a frame draws, and how many of its bytes are chart or table data (Arrow)."""
     kind = message.WhichOneof("type")
+    if kind is None:
+        return "(a message without content)", 0, 0
     if kind == "ref_hash":
         return "(already in the browser's cache: a reference)", 0, 0
     if kind != "delta" or message.delta.WhichOneof("type") != "new_element":
@@ -777,7 +809,7 @@ def run_classroom(settings: ClassroomSettings) -> ClassroomReport:
 def run_classroom_benchmark(
     learner_counts: Sequence[int],
     process_counts: Sequence[int | None] = (None,),
-    **settings: object,
+    **settings: Unpack[LoadOptions],
 ) -> list[ClassroomReport]:
     """:func:`run_classroom` for each server setup and class size, each on a fresh server.
 
@@ -817,48 +849,46 @@ def print_reports(reports: Sequence[ClassroomReport]) -> None:
 def add_arguments(parser: argparse.ArgumentParser, learners: Sequence[int]) -> None:
     """The classroom options, shared by this module's command line and ``python -m bench``."""
     defaults = ClassroomSettings()
-    parser = parser.add_argument_group("classroom load")
-    parser.add_argument(
+    group = parser.add_argument_group("classroom load")
+    group.add_argument(
         "--learners",
         type=int,
         nargs="+",
         default=list(learners),
         help="class sizes; each runs on a fresh server (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--changes",
         type=int,
         default=defaults.changes,
         help="seed changes per learner (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--duration",
         type=float,
         default=defaults.duration,
         help="hard deadline of each load in seconds (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--page",
         default=defaults.page,
         help="page with a 'Random seed' input, by URL name (default: %(default)s)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--idle",
         type=float,
         default=defaults.idle,
         help="seconds to idle after the load before measuring memory again, e.g. 600 "
         "(default: %(default)s, no idle check)",
     )
-    parser.add_argument(
+    group.add_argument(
         "--pace",
         choices=PACES,
         default=defaults.pace,
         help="think: 2-4 s after each result; fixed: every 2-4 s regardless (default: think)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=defaults.seed, help="seeds the learners' pauses"
-    )
-    parser.add_argument(
+    group.add_argument("--seed", type=int, default=defaults.seed, help="seeds the learners' pauses")
+    group.add_argument(
         "--processes",
         type=_process_count,
         nargs="+",
@@ -867,7 +897,7 @@ def add_arguments(parser: argparse.ArgumentParser, learners: Sequence[int]) -> N
         "HAProxy (python -m bench.serve), or 'plain' for one streamlit run without a proxy "
         "(default: plain); e.g. --processes plain 1 2",
     )
-    parser.add_argument(
+    group.add_argument(
         "--by-element",
         action="store_true",
         help="also show the bytes of one seed change per page element (one more server)",
@@ -900,7 +930,7 @@ def _process_count(text: str) -> int | None:
     return None if text == "plain" else int(text)
 
 
-def settings_from(args: argparse.Namespace) -> dict[str, object]:
+def settings_from(args: argparse.Namespace) -> LoadOptions:
     return {
         "changes": args.changes,
         "duration": args.duration,
@@ -948,7 +978,9 @@ async def _step_presses(server: AppServer, page: str, presses: int) -> dict:
     learner = Learner(0, server.stream_url, page, random.Random(0))
     try:
         await asyncio.wait_for(learner.open(), PAGE_LOAD_TIMEOUT)
-        latencies, sizes, cpu = [], [], []
+        latencies: list[float] = []
+        sizes: list[int] = []
+        cpu: list[float] = []
         for _ in range(presses):
             before = server.cpu_seconds()
             change = await learner.press("+1")
@@ -956,8 +988,9 @@ async def _step_presses(server: AppServer, page: str, presses: int) -> dict:
             if change.outcome != "completed":
                 raise RuntimeError(f"a step press ended {change.outcome}")
             cpu.append(server.cpu_seconds() - before)
-            latencies.append(change.latency_s)
-            sizes.append(change.bytes_received)
+            latency, size = change.measured()
+            latencies.append(latency)
+            sizes.append(size)
     finally:
         await learner.close()
     return {
