@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.workers import WORKERS_ENVIRONMENT_VARIABLE
+
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = "streamlit_app.py"
 ARTIFACTS = ROOT / "artifacts"
@@ -75,7 +77,9 @@ def running_app(name: str = "app", port: int | None = None) -> Iterator[AppServe
         "--server.runOnSave",
         "false",
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # One trainer, as on a 2-core Community Cloud app, whatever this machine's core count: the
+    # queue the browser tests watch for then exists on every machine.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", WORKERS_ENVIRONMENT_VARIABLE: "1"}
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
         server = AppServer(url=f"http://127.0.0.1:{port}", log=log)

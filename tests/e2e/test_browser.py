@@ -238,7 +238,11 @@ def test_concurrent_trainings_each_get_their_own_run(open_page) -> None:
         wait_until_idle(watched.page, timeout=150_000)
     for watched, _ in sessions:
         train_button(watched).click()
-    queued = [w for w, _ in sessions if "ahead of yours" in main_text(w)]
+    last_to_press, _ = sessions[-1]
+    last_to_press.page.wait_for_function(
+        f"() => document.querySelector('{MAIN}').innerText.includes('ahead of yours')",
+        timeout=TRAINING_TIMEOUT_MS,
+    )
     for watched, seed in sessions:
         watched.page.wait_for_function(
             "(seed) => [...document.querySelectorAll('input[aria-label=\"Run to inspect\"]')]"
@@ -249,7 +253,6 @@ def test_concurrent_trainings_each_get_their_own_run(open_page) -> None:
         wait_until_idle(watched.page)
         assert_no_errors(watched)
         assert inspected_run(watched) == f"Run 2: budget 1000, seed {seed}, warmup 500"
-    assert queued, "with more visitors than trainers, someone saw the queue"
 
 
 def test_hostile_url_is_ignored_safely(open_page) -> None:
