@@ -8,14 +8,16 @@ python -m bench --only classroom --learners 10 20 40 --changes 5 --idle 600
 from __future__ import annotations
 
 import argparse
+import json
 import logging
-import multiprocessing
 import platform
 import resource
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -97,12 +99,19 @@ def gridworld() -> None:
 
 
 def memory() -> None:
-    from bench.memory import SETTING_CHANGES, run_memory_benchmark
+    from bench.memory import SETTING_CHANGES
 
     print(f"## App memory (AppTest in a fresh process; {SETTING_CHANGES} setting changes)\n")
-    # A fresh interpreter, so earlier sections' memory does not count as the app's.
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        rows = pool.apply(run_memory_benchmark)
+    # A fresh interpreter, so earlier sections' memory does not count as the app's; a plain
+    # one, whose exit shuts the app's worker pools down (a multiprocessing child's does not).
+    finished = subprocess.run(
+        [sys.executable, "-m", "bench.memory"],
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    rows = json.loads(finished.stdout.strip().splitlines()[-1])
     print(table(rows, {"resident_mib": ".0f"}))
 
 
