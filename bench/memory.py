@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -74,15 +73,15 @@ def run_memory_benchmark() -> list[dict]:
 
 
 def _wait_for_training(at: AppTest) -> None:
-    """Rerun the page, as its status fragment does, until the training's run is collected."""
-    from ui.dqn import runs  # here, so that "before the app" is measured without torch
+    """Wait in the pool until the training has settled, then rerun the page once to collect it."""
+    from core.workers import shared_pool  # here, so that "before the app" is measured without torch
+    from ui.dqn import runs
 
-    deadline = time.monotonic() + TRAINING_DEADLINE_S
-    while runs.JOB_KEY in at.session_state:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the DQN training did not finish in {TRAINING_DEADLINE_S:.0f} s")
-        time.sleep(0.2)
-        at.run()
+    pool = shared_pool()
+    job = pool.job(at.session_state[runs.JOB_KEY])
+    if job is None or not pool.wait_for(lambda: job.settled, TRAINING_DEADLINE_S, [job.owner]):
+        raise RuntimeError(f"the DQN training did not finish in {TRAINING_DEADLINE_S:.0f} s")
+    at.run()
 
 
 if __name__ == "__main__":

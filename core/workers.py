@@ -40,7 +40,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,6 +89,14 @@ class Job:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more will arrive: finished or failed, or stopped with its partial run in
+        (a training stopped while running still hands back what it learned)."""
+        if self.active:
+            return False
+        return not (self.state == CANCELLED and self.result is None and self.started_at)
 
     @property
     def steps_done(self) -> int:
@@ -172,6 +180,7 @@ class TrainingPool:
         self._queue: deque[int] = deque()
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
         self._seconds_per_step = dict(DEFAULT_SECONDS_PER_STEP)
         self._closed = threading.Event()
         self._dispatcher: threading.Thread | None = None
@@ -233,6 +242,24 @@ class TrainingPool:
                 free_at[0] += self._estimate(self._jobs[job_id])
                 free_at.sort()
             return free_at[0]
+
+    def wait_for(
+        self, condition: Callable[[], bool], timeout: float, watching: Iterable[str] = ()
+    ) -> bool:
+        """Block until ``condition()`` holds, checked again whenever the dispatcher has looked
+        at the workers; False if ``timeout`` seconds pass first. The owners in ``watching``
+        count as present meanwhile: whoever waits is watching their trainings."""
+        deadline = time.monotonic() + timeout
+        owners = tuple(watching)
+        with self._changed:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                for owner in owners:
+                    self.touch(owner)
+                self._changed.wait(min(remaining, self.heartbeat_timeout / 2))
+            return True
 
     def queue_length(self) -> int:
         with self._lock:
@@ -321,12 +348,13 @@ class TrainingPool:
                 kind, job_id, payload = self._outbox.get(timeout=POLL_SECONDS)
             except queue.Empty:
                 kind = None
-            with self._lock:
+            with self._changed:
                 if kind is not None:
                     self._receive(kind, job_id, payload)
                 self._expire_unwatched()
                 self._replace_dead_workers()
                 self._dispatch()
+                self._changed.notify_all()
 
     def _receive(self, kind: str, job_id: int, payload: Any) -> None:
         job = self._jobs.get(job_id)

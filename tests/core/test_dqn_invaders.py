@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 
 import numpy as np
 import pytest
@@ -373,18 +372,15 @@ def test_the_shipped_agent_scores_eight_times_random_play():
 
 @pytest.mark.slow
 def test_pool_trainings_of_invaders_equal_serial_ones():
-    from core.workers import DONE, QUEUED, RUNNING, TrainingPool
+    from core.workers import DONE, TrainingPool
 
     pool = TrainingPool(2, heartbeat_timeout=60.0)
     try:
         configs = [tiny(seed=seed) for seed in (1, 2, 1)]
         jobs = [pool.submit(f"learner {i}", c, c.max_env_steps) for i, c in enumerate(configs)]
-        deadline = time.monotonic() + 240
-        while any(job.state in (QUEUED, RUNNING) for job in jobs):
-            assert time.monotonic() < deadline, "the pool did not finish in time"
-            for job in jobs:
-                pool.touch(job.owner)
-            time.sleep(0.05)
+        owners = [job.owner for job in jobs]
+        finished = pool.wait_for(lambda: not any(job.active for job in jobs), 240, owners)
+        assert finished, "the pool did not finish in time"
         assert [job.state for job in jobs] == [DONE, DONE, DONE]
         for job, config in zip(jobs, configs, strict=True):
             serial = train(config)

@@ -6,8 +6,6 @@ the states they need (with a deadline) instead of sleeping for fixed times.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -20,15 +18,9 @@ DEADLINE = 240.0
 pytestmark = pytest.mark.slow
 
 
-def wait_until(condition, pool: TrainingPool | None = None, owners=()) -> None:
-    """Poll ``condition`` (keeping ``owners`` alive) until it holds or the deadline passes."""
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the pool did not reach the expected state in time")
-        for owner in owners:
-            pool.touch(owner)
-        time.sleep(0.05)
+def wait_until(condition, pool: TrainingPool, owners=()) -> None:
+    """Wait in ``pool`` (keeping ``owners`` alive) until ``condition`` holds."""
+    assert pool.wait_for(condition, DEADLINE, owners), "the pool did not reach the state in time"
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +85,7 @@ def test_an_unwatched_training_is_cancelled():
     try:
         config = DQNConfig(seed=8, max_env_steps=200_000)
         job = pool.submit("gone", config, config.max_env_steps)
-        wait_until(lambda: job.state == CANCELLED)
+        wait_until(lambda: job.state == CANCELLED, pool)
     finally:
         pool.shutdown()
 

@@ -14,6 +14,7 @@ from ui.compat import arrow_to_frame
 ENTRYPOINT = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 120
 SKIP_PREDICTION = "Skip, just show me"
+TRAINING_DEADLINE = 240.0
 SMALL = {"runs": "100", "steps": "300"}
 """A testbed small enough that a page runs in a blink; page tests check that the page draws
 what core returns, and tests/core checks the book's figures at full size."""
@@ -93,3 +94,20 @@ def text_of(at: AppTest) -> str:
     for kind in ("info", "success", "warning", "error"):
         parts += [element.value for element in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def wait_for_training(at: AppTest) -> AppTest:
+    """Wait in the training pool until this session's training has settled, then rerun the page
+    once, as its status fragment would, so that it collects the run."""
+    from core.workers import shared_pool
+    from ui.dqn import runs
+
+    if runs.JOB_KEY in at.session_state:
+        pool = shared_pool()
+        job = pool.job(at.session_state[runs.JOB_KEY])
+        if job is not None:
+            settled = pool.wait_for(lambda: job.settled, TRAINING_DEADLINE, [job.owner])
+            assert settled, "training did not finish in time"
+        at.run()
+    assert runs.JOB_KEY not in at.session_state, "the page did not collect its training"
+    return at

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
 from core.dqn import DQNConfig, evaluate, load_run
 from core.dqn.shipped import SHIPPED_RUN_PATH, load_reference_runs
-from tests.pages.helpers import assert_clean, chart_titled, charts_by_title, open_page, text_of
+from core.workers import shared_pool
+from tests.pages.helpers import (
+    TRAINING_DEADLINE,
+    assert_clean,
+    chart_titled,
+    charts_by_title,
+    open_page,
+    text_of,
+    wait_for_training,
+)
 from ui.dqn import runs
 from ui.dqn.form import describe
 
 TINY = {"budget": "1000", "warmup": "500"}
-DEADLINE = 240.0
 
 
 def train_button(at):
     return next(button for button in at.get("button") if button.label == "Train")
-
-
-def wait_for_training(at) -> None:
-    """Rerun the page (as its status fragment does) until the training has been collected."""
-    deadline = time.monotonic() + DEADLINE
-    while runs.JOB_KEY in at.session_state:
-        assert time.monotonic() < deadline, "training did not finish in time"
-        time.sleep(0.2)
-        at.run()
-        assert_clean(at)
 
 
 def test_first_visit_shows_the_shipped_trained_agent_without_training():
@@ -60,7 +56,7 @@ def test_a_training_runs_in_the_pool_and_joins_the_history():
     at = open_page("pages/dqn.py", TINY)
     train_button(at).click().run()
     assert_clean(at)
-    wait_for_training(at)
+    assert_clean(wait_for_training(at))
     labels = at.selectbox(key="dqn_inspect").options
     assert len(labels) == 2 and labels[-1] == "Run 2: budget 1000, warmup 500"
     assert at.selectbox(key="dqn_inspect").value == labels[-1]
@@ -83,13 +79,13 @@ def test_stopping_keeps_a_partial_run_and_many_stops_never_crash():
     at = open_page("pages/dqn.py", {"budget": "100000"})
     for _ in range(3):
         train_button(at).click().run()
-        deadline = time.monotonic() + DEADLINE
-        while not at.get("progress") or "Episode" not in at.get("progress")[0].proto.text:
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-            at.run()
+        pool = shared_pool()
+        job = pool.job(at.session_state[runs.JOB_KEY])
+        assert pool.wait_for(lambda job=job: bool(job.progress), TRAINING_DEADLINE, [job.owner])
+        at.run()
+        assert "Episode" in at.get("progress")[0].proto.text
         next(b for b in at.button if b.label == "Stop training").click().run()
-        wait_for_training(at)
+        assert_clean(wait_for_training(at))
     labels = at.selectbox(key="dqn_inspect").options
     assert all(label.endswith("(stopped)") for label in labels[1:]) and len(labels) == 4
     assert "Training stopped after" in text_of(at)

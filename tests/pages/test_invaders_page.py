@@ -3,8 +3,6 @@ until the prediction, trains through the pool into its own history, and runs its
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 import torch
@@ -13,13 +11,12 @@ from core.dqn import DQNConfig, evaluate_invaders, invaders_greedy_episode, load
 from core.dqn.games import Blindfolded
 from core.dqn.shipped import INVADERS_RUN_PATH, load_invaders_summary
 from core.invaders import CHANNELS
-from tests.pages.helpers import assert_clean, chart_titled, open_page, text_of
+from tests.pages.helpers import assert_clean, chart_titled, open_page, text_of, wait_for_training
 from ui.dqn import runs
 from ui.dqn.form import describe
 
 PAGE = "pages/invaders.py"
 TINY = {"invaders_budget": "1000"}
-DEADLINE = 240.0
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -114,21 +111,12 @@ def test_an_experiment_quotes_the_blindfolded_agent(shipped):
     assert f"**{blind.mean():.1f}** without seeing the aliens' bullets" in answer
 
 
-def wait_for_training(at) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while runs.JOB_KEY in at.session_state:
-        assert time.monotonic() < deadline, "training did not finish in time"
-        time.sleep(0.2)
-        at.run()
-        assert_clean(at)
-
-
 @pytest.mark.slow
 def test_a_training_joins_this_pages_history_only():
     at = open_page(PAGE, TINY)
     next(b for b in at.button if b.label == "Train").click().run()
     assert_clean(at)
-    wait_for_training(at)
+    assert_clean(wait_for_training(at))
     labels = at.selectbox(key=runs.INVADERS.inspect_key).options
     assert labels == ["Run 1: the shipped agent", "Run 2: budget 1000"]
     history = chart_titled(at, "Run history").frames["curves"]

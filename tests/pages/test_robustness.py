@@ -8,12 +8,10 @@ control is covered as soon as it exists.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.helpers import open_page
+from tests.pages.helpers import open_page, wait_for_training
 from ui import registry
 from ui.controls import _matches
 
@@ -22,7 +20,6 @@ SMALL = {"runs": "100", "steps": "100"}
 is the only large thing in a run."""
 
 PAGES = [spec.path for spec in registry.COURSE]
-TRAINING_DEADLINE = 240.0
 DRIVEN_TYPES = ("slider", "select_slider", "number_input", "selectbox", "multiselect", "toggle")
 HOSTILE_VALUES = [
     "<script>alert('x')</script>",
@@ -160,11 +157,7 @@ def test_hostile_urls_fall_back_to_defaults_and_are_reported(page):
 def submit(at: AppTest, label: str) -> None:
     """Press the form's button, then rerun until the training it started has been collected."""
     next(button for button in at.get("button") if button.label == label).click().run()
-    deadline = time.monotonic() + TRAINING_DEADLINE
-    while "dqn_job" in at.session_state:
-        assert time.monotonic() < deadline, "training did not finish in time"
-        time.sleep(0.2)
-        at.run()
+    wait_for_training(at)
 
 
 def pages_with_forms():

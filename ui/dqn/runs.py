@@ -245,8 +245,8 @@ def stop(job_id: int) -> None:
 
 def collect(job: Job) -> bool:
     """Move a finished job into the history; True once the job needs no more watching."""
-    if job.active or (job.state == CANCELLED and job.result is None and job.started_at):
-        return False  # still training, or a stopped training whose partial run is on its way
+    if not job.settled:
+        return False
     st.session_state.pop(JOB_KEY, None)
     notice_key = book_of(job.config).notice_key
     if job.state == DONE and job.result is not None:
