@@ -4,7 +4,9 @@ with two Streamlit processes that must all be gone after Ctrl-C or SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import select
 import signal
 import subprocess
 import time
@@ -156,6 +158,27 @@ async def load_the_page_twice(url: str) -> None:
     assert sum(learner.exceptions + learner.error_deltas for learner in learners) == 0
 
 
+def still_running_after(processes: dict[int, str | None], timeout: float) -> list[int]:
+    """Block until each process (pid: start time) has ended, woken by the kernel through a pidfd;
+    the pids still running ``timeout`` seconds from now."""
+    deadline = time.monotonic() + timeout
+    left = []
+    for pid, started in processes.items():
+        try:
+            handle = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            if start_time(pid) != started:  # ended, and its pid already reused
+                continue
+            remaining = max(0.0, deadline - time.monotonic())
+            if not select.select([handle], [], [], remaining)[0]:
+                left.append(pid)
+        finally:
+            os.close(handle)
+    return left
+
+
 def start_time(pid: int) -> str | None:
     """A process's start time (to tell it from a later one with its pid); None once gone."""
     try:
@@ -188,7 +211,5 @@ def test_two_processes_behind_the_proxy_and_none_left_after_stopping(
         assert sum(b"multiprocessing" in command for command in commands) >= 2  # pool workers
 
     assert served.process.returncode == 128 + stop
-    deadline = time.monotonic() + 10
-    while left := [pid for pid, started in tree.items() if start_time(pid) == started]:
-        assert time.monotonic() < deadline, f"still running after the launcher stopped: {left}"
-        time.sleep(0.1)
+    left = still_running_after(tree, timeout=10)
+    assert not left, f"still running after the launcher stopped: {left}"

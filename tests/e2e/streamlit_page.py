@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Dialog, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 SIDEBAR = '[data-testid="stSidebar"]'
 MAIN = '[data-testid="stMain"]'
@@ -83,6 +84,10 @@ _RESULT_JS = """
   return {charts, tables, metrics};
 }
 """
+
+_CHANGED_RESULT_JS = (
+    "(before) => JSON.stringify((" + _RESULT_JS.strip() + ")()) !== JSON.stringify(before)"
+)
 
 
 @dataclass
@@ -246,17 +251,24 @@ def nudge_slider(slider: Locator) -> str:
 
 
 def wait_for_new_result(page: Page, before: dict, timeout: float = 30_000) -> dict:
-    """Wait until the page is idle with a result different from ``before``; return it."""
+    """Wait until the page is idle with a result different from ``before``; return it.
+
+    The browser watches for the change itself; a change seen mid-run counts only if it is
+    still there once the page is idle (a chart, a table's text or a metric).
+    """
     deadline = time.monotonic() + timeout / 1000
     while True:
         remaining = max(1_000.0, (deadline - time.monotonic()) * 1000)
+        try:
+            page.wait_for_function(_CHANGED_RESULT_JS, arg=before, polling=100, timeout=remaining)
+        except PlaywrightTimeoutError as error:
+            raise AssertionError(f"no chart, table or metric changed on {page.url}") from error
         wait_until_idle(page, timeout=remaining)
         after = result_fingerprint(page)
-        if after != before:  # a chart's drawing, a table's text or a metric
+        if after != before:
             return after
         if time.monotonic() > deadline:
-            raise AssertionError(f"no chart, table or metric changed on {page.url}")
-        page.wait_for_timeout(200)
+            raise AssertionError(f"no chart, table or metric changed on {page.url} for good")
 
 
 def main_scroll_height(page: Page) -> int:
