@@ -128,7 +128,6 @@ def load_invaders_summary() -> dict[str, Any]:
 
 def make_invaders() -> None:
     """Train, judge and (if it clears the bar) save the shipped Space Invaders agent."""
-    torch.set_num_threads(1)
     bar = BAR_TIMES_RANDOM * random_play_mean()
     print(f"random play: {RANDOM_EPISODES:,} episodes; bar {bar:.2f}")
     start = time.perf_counter()
@@ -159,7 +158,6 @@ def make_invaders() -> None:
 
 
 def make_cartpole() -> None:
-    torch.set_num_threads(1)
     result = train(DQNConfig())
     score = float(evaluate(result.policy, episodes=EVAL_EPISODES, seed=EVAL_SEED).mean())
     if score < result.config.solved_threshold:
@@ -185,6 +183,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m core.dqn.shipped", description=__doc__)
     parser.add_argument("--environment", choices=("cartpole", "invaders"), default="cartpole")
     args = parser.parse_args(argv)
+    # This command is a process of its own: one thread, as in the training workers.
+    torch.set_num_threads(1)
     if args.environment == "invaders":
         make_invaders()
     else:
