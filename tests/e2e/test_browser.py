@@ -262,7 +262,7 @@ def test_concurrent_trainings_each_get_their_own_run(open_page) -> None:
         )
         wait_until_idle(watched.page)
         assert_no_errors(watched)
-        assert inspected_run(watched).startswith(f"Run 2: budget 10000, seed {seed}, warmup 500")
+        assert inspected_run(watched) == f"Run 2: budget 10000, seed {seed}, warmup 500"
     saw_queue = [watched.page.evaluate("window.sawTrainingQueue") for watched, _ in sessions]
     assert any(saw_queue), "with eight visitors and one trainer, someone saw the queue"
 
