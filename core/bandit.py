@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import Field, dataclass, field, fields
 from typing import Any, ClassVar, Literal, TypeVar, cast
 
@@ -749,6 +750,73 @@ def draw_problems(
     )
 
 
+@dataclass
+class _Problems:
+    """One testbed's problems and random streams, with each run's arms in its internal order.
+
+    ``q_true`` is arms-first ``(arms, runs)`` in the internal order (see "Ties" above);
+    ``order[r, j]`` is the learner's number of run r's internal arm j.
+    """
+
+    q_true_external: np.ndarray
+    order: np.ndarray
+    q_true: np.ndarray
+    problem_rng: np.random.Generator
+    reward_rng: np.random.Generator
+    strategy_rng: np.random.Generator
+
+
+def _problems(arms: int, runs: int, seed: int, q_mean: float, start_equal: bool) -> _Problems:
+    q_true_external, problem_rng, reward_rng, strategy_rng = draw_problems(
+        arms, runs, seed, q_mean, start_equal
+    )
+    order = problem_rng.permuted(np.tile(np.arange(arms), (runs, 1)), axis=1)
+    q_true = np.ascontiguousarray(np.take_along_axis(q_true_external, order, axis=1).T)
+    return _Problems(q_true_external, order, q_true, problem_rng, reward_rng, strategy_rng)
+
+
+@dataclass
+class _Record:
+    """What one strategy's simulation writes down, step by step, before it becomes a result."""
+
+    mean_reward: np.ndarray
+    optimal_count: np.ndarray
+    chosen_value: np.ndarray
+    trace_actions: np.ndarray
+    trace_rewards: np.ndarray
+    trace_q: np.ndarray
+    trace_counts: np.ndarray
+    trace_exploratory: np.ndarray
+    trace_details: dict[str, np.ndarray]
+
+    @classmethod
+    def empty(cls, steps: int, arms: int) -> _Record:
+        return cls(
+            mean_reward=np.empty(steps),
+            optimal_count=np.empty(steps),
+            chosen_value=np.empty(steps),
+            trace_actions=np.empty(steps, dtype=np.intp),
+            trace_rewards=np.empty(steps),
+            trace_q=np.empty((steps, arms)),
+            trace_counts=np.empty((steps, arms)),
+            trace_exploratory=np.empty(steps, dtype=bool),
+            trace_details={},
+        )
+
+
+def _validated_testbed(
+    arms: int, steps: int, runs: int, seed: int, q_mean: float, walk_sd: float, start_equal: bool
+) -> tuple[int, int, int, int, float, float, bool]:
+    validate_testbed(arms, steps, runs, seed, q_mean, walk_sd)
+    check_bool("start_equal", start_equal)
+    return int(arms), int(steps), int(runs), int(seed), float(q_mean), float(walk_sd), start_equal
+
+
+def _check_strategy(strategy: object) -> None:
+    if not isinstance(strategy, Strategy):
+        raise ValueError(f"strategy must be a Strategy such as EpsilonGreedy(), got {strategy!r}")
+
+
 def simulate(
     strategy: Strategy,
     arms: int = 10,
@@ -765,60 +833,44 @@ def simulate(
     Vectorised across runs (the only Python loop is over steps). See the module docstring for
     the testbed, the random streams and tie-breaking. Per-step averages are computed in bulk
     for blocks of steps, so the loop body does only what must happen step by step: choose,
-    pay, learn.
+    pay, learn. :func:`simulate_many` gives the same results for several strategies, faster.
     """
-    if not isinstance(strategy, Strategy):
-        raise ValueError(f"strategy must be a Strategy such as EpsilonGreedy(), got {strategy!r}")
-    validate_testbed(arms, steps, runs, seed, q_mean, walk_sd)
-    check_bool("start_equal", start_equal)
-    arms, steps, runs, seed = int(arms), int(steps), int(runs), int(seed)
-    q_mean, walk_sd = float(q_mean), float(walk_sd)
-
-    q_true_external, problem_rng, reward_rng, strategy_rng = draw_problems(
-        arms, runs, seed, q_mean, start_equal
+    _check_strategy(strategy)
+    arms, steps, runs, seed, q_mean, walk_sd, start_equal = _validated_testbed(
+        arms, steps, runs, seed, q_mean, walk_sd, start_equal
     )
-    # Internal arm j of run r is the learner's arm order[r, j]: argmax then breaks ties at random.
-    order = problem_rng.permuted(np.tile(np.arange(arms), (runs, 1)), axis=1)
-    q_true = np.ascontiguousarray(np.take_along_axis(q_true_external, order, axis=1).T)
+    problems = _problems(arms, runs, seed, q_mean, start_equal)
+    q_true, problem_rng = problems.q_true, problems.problem_rng
     q_true_flat = q_true.reshape(-1)
     columns = np.arange(runs)
 
     state = strategy.new_state(runs, arms, steps)
     optimal = first_argmax(q_true)
     q_true_sum = np.zeros_like(q_true) if walk_sd > 0.0 else None
-
-    mean_reward = np.empty(steps)
-    optimal_count = np.empty(steps)
-    chosen_value = np.empty(steps)
     best_reward = np.full(steps, q_true.max(axis=0).mean())
     trace_q_true = np.empty((steps, arms))
-    trace_actions = np.empty(steps, dtype=np.intp)
-    trace_rewards = np.empty(steps)
-    trace_q = np.empty((steps, arms))
-    trace_counts = np.empty((steps, arms))
-    trace_exploratory = np.empty(steps, dtype=bool)
-    trace_details: dict[str, np.ndarray] = {}
+    record = _Record.empty(steps, arms)
 
     for block_start in range(0, steps, _BLOCK_STEPS):
         block = range(block_start, min(block_start + _BLOCK_STEPS, steps))
-        noise = reward_rng.standard_normal((len(block), runs))
+        noise = problems.reward_rng.standard_normal((len(block), runs))
         values = np.empty((len(block), runs))
         hits = np.empty((len(block), runs), dtype=bool)
         for row, t in enumerate(block):
             q_before = state.q_estimate[:, 0].copy()
-            actions = strategy.select(state, t, strategy_rng)
+            actions = strategy.select(state, t, problems.strategy_rng)
             flat_index = actions * runs + columns
             values[row] = q_true_flat[flat_index]
             strategy.learn(state, flat_index, values[row] + noise[row])
             hits[row] = actions == optimal
 
             trace_q_true[t] = q_true[:, 0]
-            trace_actions[t] = actions[0]
-            trace_q[t] = state.q_estimate[:, 0]
-            trace_counts[t] = state.counts[:, 0]
-            trace_exploratory[t] = q_before[actions[0]] < q_before.max()
+            record.trace_actions[t] = actions[0]
+            record.trace_q[t] = state.q_estimate[:, 0]
+            record.trace_counts[t] = state.counts[:, 0]
+            record.trace_exploratory[t] = q_before[actions[0]] < q_before.max()
             for detail, per_arm in strategy.run_details(state, t).items():
-                trace_details.setdefault(detail, np.empty((steps, arms)))[t] = per_arm
+                record.trace_details.setdefault(detail, np.empty((steps, arms)))[t] = per_arm
 
             if q_true_sum is not None:
                 q_true_sum += q_true
@@ -827,15 +879,40 @@ def simulate(
                 if t + 1 < steps:
                     best_reward[t + 1] = q_true.max(axis=0).mean()
 
-        chosen_value[block] = values.mean(axis=1)
-        mean_reward[block] = chosen_value[block] + noise.mean(axis=1)
-        optimal_count[block] = np.count_nonzero(hits, axis=1)
-        trace_rewards[block] = values[:, 0] + noise[:, 0]
+        record.chosen_value[block] = values.mean(axis=1)
+        record.mean_reward[block] = record.chosen_value[block] + noise.mean(axis=1)
+        record.optimal_count[block] = np.count_nonzero(hits, axis=1)
+        record.trace_rewards[block] = values[:, 0] + noise[:, 0]
 
+    return _result(
+        strategy,
+        record,
+        state.counts,
+        problems,
+        q_true_sum,
+        best_reward,
+        trace_q_true,
+        (arms, steps, runs, seed, q_mean, walk_sd, start_equal),
+    )
+
+
+def _result(
+    strategy: Strategy,
+    record: _Record,
+    counts: np.ndarray,
+    problems: _Problems,
+    q_true_sum: np.ndarray | None,
+    best_reward: np.ndarray,
+    trace_q_true: np.ndarray,
+    testbed: tuple[int, int, int, int, float, float, bool],
+) -> BanditResult:
+    """Turn a strategy's record into a result in the learner's arm numbering."""
+    arms, steps, runs, seed, q_mean, walk_sd, start_equal = testbed
+    order = problems.order
     pull_counts = np.empty((runs, arms))
-    np.put_along_axis(pull_counts, order, state.counts.T, axis=1)
+    np.put_along_axis(pull_counts, order, counts.T, axis=1)
     if q_true_sum is None:
-        q_true_average = q_true_external
+        q_true_average = problems.q_true_external
     else:
         q_true_average = np.empty((runs, arms))
         np.put_along_axis(q_true_average, order, q_true_sum.T / steps, axis=1)
@@ -856,21 +933,203 @@ def simulate(
         q_mean=q_mean,
         walk_sd=walk_sd,
         start_equal=start_equal,
-        mean_reward=mean_reward,
-        optimal_rate=optimal_count / runs,
+        mean_reward=record.mean_reward,
+        optimal_rate=record.optimal_count / runs,
         best_reward=best_reward,
-        cumulative_regret=np.cumsum(best_reward - chosen_value),
-        q_true=q_true_external,
+        cumulative_regret=np.cumsum(best_reward - record.chosen_value),
+        q_true=problems.q_true_external,
         q_true_average=q_true_average,
         pull_counts=pull_counts,
         trace=RunTrace(
             q_true=external(trace_q_true),
-            actions=first_order[trace_actions],
-            rewards=trace_rewards,
-            q_estimates=external(trace_q),
-            counts=external(trace_counts),
-            exploratory=trace_exploratory,
-            details={name: external(values) for name, values in trace_details.items()},
+            actions=first_order[record.trace_actions],
+            rewards=record.trace_rewards,
+            q_estimates=external(record.trace_q),
+            counts=external(record.trace_counts),
+            exploratory=record.trace_exploratory,
+            details={name: external(values) for name, values in record.trace_details.items()},
         ),
         epsilon=strategy.epsilon_schedule(steps),
     )
+
+
+_STACKABLE = (Greedy, EpsilonGreedy, DecayingEpsilon)
+"""Strategies :func:`simulate_many` runs side by side: ε-greedy with its own ε at every step
+(0 for greedy), so one argmax and one learning rule serve them all."""
+
+
+def can_stack(strategy: Strategy, steps: int) -> bool:
+    """True when :func:`simulate_many` can run ``strategy`` side by side with others.
+
+    That takes a greedy or ε-greedy rule whose random pulls stop for good once they stop (ε
+    never rises back from 0), so every stacked strategy uses the uniform draw of step t at
+    step t, as it would alone.
+    """
+    if type(strategy) not in _STACKABLE:
+        return False
+    drawing = cast(np.ndarray, strategy.epsilon_schedule(steps)) > 0.0
+    return bool(np.all(drawing[:-1] >= drawing[1:]))
+
+
+def simulate_many(
+    strategies: Sequence[Strategy],
+    arms: int = 10,
+    steps: int = 1000,
+    runs: int = 2000,
+    seed: int = 0,
+    *,
+    q_mean: float = 0.0,
+    walk_sd: float = 0.0,
+    start_equal: bool = False,
+) -> list[BanditResult]:
+    """``[simulate(s, ...) for s in strategies]``, with identical results, in less time.
+
+    Greedy, ε-greedy and decaying-ε strategies on the same testbed face the same problems,
+    reward noise and uniform draws (see "Fair comparisons"), so they are simulated side by
+    side: one table of ``runs`` columns per strategy, one argmax over all of them, and the
+    random numbers drawn once. A page comparing three values of ε costs about a third of
+    three separate runs. Other strategies run one by one.
+    """
+    for strategy in strategies:
+        _check_strategy(strategy)
+    testbed = _validated_testbed(arms, steps, runs, seed, q_mean, walk_sd, start_equal)
+    arms, steps, runs, seed, q_mean, walk_sd, start_equal = testbed
+    results: dict[int, BanditResult] = {}
+    groups: dict[bool, list[int]] = {}
+    for position, strategy in enumerate(strategies):
+        if can_stack(strategy, steps):
+            sample_average = cast(ValueMethod, strategy).step_size is None
+            groups.setdefault(sample_average, []).append(position)
+        else:
+            results[position] = simulate(strategy, *testbed[:4], **_keywords(testbed))
+    for positions in groups.values():
+        stack = [cast(ValueMethod, strategies[p]) for p in positions]
+        stacked = _simulate_stack(stack, testbed) if len(stack) > 1 else None
+        for index, position in enumerate(positions):
+            results[position] = (
+                stacked[index]
+                if stacked is not None
+                else simulate(stack[index], *testbed[:4], **_keywords(testbed))
+            )
+    return [results[position] for position in range(len(strategies))]
+
+
+def _keywords(testbed: tuple[int, int, int, int, float, float, bool]) -> dict[str, Any]:
+    return {"q_mean": testbed[4], "walk_sd": testbed[5], "start_equal": testbed[6]}
+
+
+def _simulate_stack(
+    stack: list[ValueMethod], testbed: tuple[int, int, int, int, float, float, bool]
+) -> list[BanditResult]:
+    """:func:`simulate`'s loop for ε-greedy strategies sharing one update rule, side by side.
+
+    Column ``s * runs + r`` of the tables is run r of strategy s. Every operation is the one
+    :func:`simulate` does for each strategy, on the same numbers, so results are identical.
+    """
+    arms, steps, runs, seed, q_mean, walk_sd, start_equal = testbed
+    count = len(stack)
+    width = count * runs
+    problems = _problems(arms, runs, seed, q_mean, start_equal)
+    q_true = problems.q_true
+    stacked_q_true = np.empty((arms, count, runs))
+    stacked_q_true[:] = q_true[:, None, :]
+    stacked_q_true_flat = stacked_q_true.reshape(-1)
+    columns = np.arange(width)
+
+    q_estimate = np.empty((arms, width))
+    for index, strategy in enumerate(stack):
+        q_estimate[:, index * runs : (index + 1) * runs] = float(strategy.initial)
+    counts = np.zeros((arms, width))
+    q_flat, counts_flat = q_estimate.reshape(-1), counts.reshape(-1)
+    step_size = (
+        None
+        if stack[0].step_size is None
+        else np.repeat([float(cast(float, s.step_size)) for s in stack], runs)
+    )
+    epsilon = np.stack([cast(np.ndarray, s.epsilon_schedule(steps)) for s in stack], axis=1)
+    arms_per_epsilon = arms / np.where(epsilon > 0.0, epsilon, 1.0)
+    last_draw = int(np.max(np.count_nonzero(epsilon > 0.0, axis=0)))
+
+    optimal = first_argmax(q_true)
+    q_true_sum = np.zeros_like(q_true) if walk_sd > 0.0 else None
+    best_reward = np.full(steps, q_true.max(axis=0).mean())
+    trace_q_true = np.empty((steps, arms))
+    records = [_Record.empty(steps, arms) for _ in stack]
+    trace_actions = np.empty((steps, count), dtype=np.intp)
+    trace_q = np.empty((steps, arms, count))
+    trace_counts = np.empty((steps, arms, count))
+    first_columns = np.arange(0, width, runs)
+
+    for block_start in range(0, steps, _BLOCK_STEPS):
+        block = range(block_start, min(block_start + _BLOCK_STEPS, steps))
+        noise = problems.reward_rng.standard_normal((len(block), runs))
+        drawn = max(0, min(block.stop, last_draw) - block.start)
+        draws = problems.strategy_rng.random((drawn, runs))[:, None, :]
+        drawn_epsilon = slice(block.start, block.start + drawn)
+        explore = (draws < epsilon[drawn_epsilon, :, None]).reshape(drawn, width)
+        random_arm = (
+            (draws * arms_per_epsilon[drawn_epsilon, :, None]).astype(np.intp).reshape(drawn, width)
+        )
+        values = np.empty((len(block), count, runs))
+        hits = np.empty((len(block), count, runs), dtype=bool)
+        for row, t in enumerate(block):
+            actions = first_argmax(q_estimate)
+            if row < drawn:
+                actions = np.where(explore[row], random_arm[row], actions)
+            flat_index = actions * width + columns
+            chosen = values[row]
+            np.take(stacked_q_true_flat, flat_index, out=chosen.reshape(-1))
+            rewards = (chosen + noise[row]).reshape(-1)
+            old = q_flat[flat_index]
+            if step_size is None:
+                pulls = counts_flat[flat_index] + 1.0
+                counts_flat[flat_index] = pulls
+                q_flat[flat_index] = old + (rewards - old) / pulls
+            else:
+                counts_flat[flat_index] += 1.0
+                q_flat[flat_index] = old + step_size * (rewards - old)
+            np.equal(actions.reshape(count, runs), optimal, out=hits[row])
+
+            trace_q_true[t] = q_true[:, 0]
+            trace_actions[t] = actions[first_columns]
+            trace_q[t] = q_estimate[:, first_columns]
+            trace_counts[t] = counts[:, first_columns]
+
+            if q_true_sum is not None:
+                q_true_sum += q_true
+                q_true += problems.problem_rng.normal(0.0, walk_sd, size=q_true.shape)
+                stacked_q_true[:] = q_true[:, None, :]
+                optimal = first_argmax(q_true)
+                if t + 1 < steps:
+                    best_reward[t + 1] = q_true.max(axis=0).mean()
+
+        chosen_value = values.mean(axis=2)
+        noise_mean = noise.mean(axis=1)
+        optimal_count = np.count_nonzero(hits, axis=2)
+        for index, record in enumerate(records):
+            record.chosen_value[block] = chosen_value[:, index]
+            record.mean_reward[block] = chosen_value[:, index] + noise_mean
+            record.optimal_count[block] = optimal_count[:, index]
+            record.trace_rewards[block] = values[:, index, 0] + noise[:, 0]
+
+    results = []
+    for index, (strategy, record) in enumerate(zip(stack, records, strict=True)):
+        record.trace_actions[:] = trace_actions[:, index]
+        record.trace_q[:] = trace_q[:, :, index]
+        record.trace_counts[:] = trace_counts[:, :, index]
+        q_before = np.vstack([np.full(arms, float(strategy.initial)), record.trace_q[:-1]])
+        picked = q_before[np.arange(steps), record.trace_actions]
+        record.trace_exploratory[:] = picked < q_before.max(axis=1)
+        results.append(
+            _result(
+                strategy,
+                record,
+                counts[:, index * runs : (index + 1) * runs],
+                problems,
+                q_true_sum,
+                best_reward,
+                trace_q_true,
+                testbed,
+            )
+        )
+    return results

@@ -5,7 +5,9 @@ Why not ``st.cache_data``
     in it share one core whatever the machine has. Here a miss goes to a process pool
     (``core.workers.simulation_pool``) that uses every core, several strategies of a page run
     at once, and two visitors asking for the same run while it computes share one computation
-    (the cache holds the future, not just the result).
+    (the cache holds the future, not just the result). A page's greedy and ε-greedy runs go
+    as one job to ``core.bandit.simulate_many``, which runs them side by side for much less
+    than a job each.
 
 Bounded
     At most ``CACHE_ENTRIES`` runs (least recently used out first), each forgotten after
@@ -74,15 +76,25 @@ class SimulationCache:
         self._lock = threading.Lock()
 
     def futures(self, keys: Sequence[Key]) -> list[Future]:
-        """A future per key: cached, already computing, or submitted now (all at once)."""
+        """A future per key: cached, already computing, or submitted now (all at once).
+
+        Missing greedy and ε-greedy runs on one testbed are submitted as one job
+        (``core.bandit.simulate_many``), which costs far less than a job each.
+        """
         now = time.monotonic()
         with self._lock:
             for key in [k for k, (seen, _) in self._futures.items() if now - seen > self.seconds]:
                 del self._futures[key]
+            missing = [
+                k
+                for k in dict.fromkeys(keys)
+                if k not in self._futures or _failed(self._futures[k][1])
+            ]
+            for key, future in self._submit(missing).items():
+                self._futures[key] = (now, future)
             found = []
             for key in keys:
-                entry = self._futures.get(key)
-                future = entry[1] if entry is not None else self._submit(*key)
+                future = self._futures[key][1]
                 self._futures[key] = (now, future)
                 self._futures.move_to_end(key)
                 found.append(future)
@@ -99,14 +111,54 @@ class SimulationCache:
             self._futures.clear()
 
     @staticmethod
-    def _submit(strategy: bandit.Strategy, testbed: Testbed) -> Future:
-        try:
-            return simulation_pool().submit(bandit.simulate, strategy, **_arguments(testbed))
-        except (BrokenProcessPool, RuntimeError):
-            reset_simulation_pool()  # a worker died: the next submission gets a fresh pool
-            future: Future = Future()
-            future.set_result(_run(strategy, testbed))
-            return future
+    def _submit(keys: Sequence[Key]) -> dict[Key, Future]:
+        """Start the runs of ``keys``: stackable runs of one testbed together, the rest alone."""
+        jobs: dict[tuple[Testbed, bool], list[bandit.Strategy]] = {}
+        for strategy, testbed in keys:
+            stack = bandit.can_stack(strategy, testbed.steps)
+            jobs.setdefault((testbed, stack), []).append(strategy)
+        futures: dict[Key, Future] = {}
+        for (testbed, stack), strategies in jobs.items():
+            groups = [strategies] if stack and len(strategies) > 1 else [[s] for s in strategies]
+            for group in groups:
+                job = _start(group, testbed)
+                for index, strategy in enumerate(group):
+                    futures[(strategy, testbed)] = _part(job, index)
+        return futures
+
+
+def _failed(future: Future) -> bool:
+    """A run that ended without a result: it is run again when asked for, never served."""
+    return future.done() and (future.cancelled() or future.exception() is not None)
+
+
+def _start(strategies: list[bandit.Strategy], testbed: Testbed) -> Future:
+    """A future of ``simulate_many(strategies, ...)`` in the pool (here if the pool is gone)."""
+    try:
+        return simulation_pool().submit(bandit.simulate_many, strategies, **_arguments(testbed))
+    except (BrokenProcessPool, RuntimeError):
+        reset_simulation_pool()  # a worker died: the next submission gets a fresh pool
+        future: Future = Future()
+        future.set_result([_run(strategy, testbed) for strategy in strategies])
+        return future
+
+
+def _part(job: Future, index: int) -> Future:
+    """A future of one result of a ``simulate_many`` job, failing as the job fails."""
+    part: Future = Future()
+
+    def settle(done: Future) -> None:
+        if done.cancelled():
+            part.cancel()
+            return
+        error = done.exception()
+        if error is not None:
+            part.set_exception(error)
+        else:
+            part.set_result(done.result()[index])
+
+    job.add_done_callback(settle)
+    return part
 
 
 CACHE = SimulationCache()

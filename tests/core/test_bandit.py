@@ -7,11 +7,15 @@ import numpy as np
 import pytest
 
 from core.bandit import (
+    UCB,
+    BanditResult,
     DecayingEpsilon,
     EpsilonGreedy,
     Greedy,
     Naive,
+    can_stack,
     simulate,
+    simulate_many,
 )
 
 FIGURE_2_2 = {"runs": 2000, "steps": 1000, "arms": 10, "seed": 0}
@@ -288,3 +292,74 @@ def test_first_argmax_matches_numpy_including_ties_and_large_indices():
         chosen = first_argmax(values)
         np.testing.assert_array_equal(chosen, values.argmax(axis=0))
         assert chosen.dtype == np.intp, "indices must not overflow when multiplied by runs"
+
+
+def assert_identical(expected: BanditResult, actual: BanditResult) -> None:
+    """Every field and every array of two results equal, bit for bit."""
+    for name, value in vars(expected).items():
+        other = getattr(actual, name)
+        if name == "trace":
+            for trace_name, trace_value in vars(value).items():
+                if trace_name == "details":
+                    assert trace_value.keys() == other.details.keys()
+                    for detail, table in trace_value.items():
+                        np.testing.assert_array_equal(table, other.details[detail])
+                else:
+                    np.testing.assert_array_equal(trace_value, getattr(other, trace_name))
+        elif isinstance(value, np.ndarray) or value is None:
+            if value is None:
+                assert other is None, name
+            else:
+                np.testing.assert_array_equal(value, other, err_msg=name)
+        else:
+            assert value == other, name
+
+
+SIDE_BY_SIDE = [
+    pytest.param(
+        [EpsilonGreedy(epsilon=e) for e in (0.0, 0.01, 0.1)],
+        {"steps": 300, "runs": 400, "seed": 11},
+        id="figure-2-2-trio",
+    ),
+    pytest.param(
+        [
+            Greedy(initial=5.0),
+            EpsilonGreedy(epsilon=0.1, step_size=0.1),
+            DecayingEpsilon(schedule="linear", end=0.0, decay_steps=50),
+            EpsilonGreedy(epsilon=1.0),
+            UCB(),
+            Naive(),
+            DecayingEpsilon(),
+            EpsilonGreedy(epsilon=0.2, step_size=0.5),
+        ],
+        {"steps": 300, "runs": 50, "seed": 7, "arms": 5},
+        id="mixed-rules-and-schedules",
+    ),
+    pytest.param(
+        [EpsilonGreedy(epsilon=0.1, step_size=0.1), DecayingEpsilon(step_size=0.1)],
+        {"steps": 600, "runs": 30, "seed": 3, "walk_sd": 0.01, "start_equal": True, "q_mean": 4},
+        id="drifting-values",
+    ),
+]
+
+
+@pytest.mark.parametrize(("strategies", "testbed"), SIDE_BY_SIDE)
+def test_simulating_side_by_side_gives_exactly_what_each_gives_alone(strategies, testbed):
+    together = simulate_many(strategies, **testbed)
+    assert len(together) == len(strategies)
+    for strategy, result in zip(strategies, together, strict=True):
+        assert result.strategy is strategy
+        assert_identical(simulate(strategy, **testbed), result)
+
+
+def test_only_epsilon_rules_that_stop_exploring_for_good_are_stacked():
+    assert can_stack(Greedy(), 100) and can_stack(EpsilonGreedy(epsilon=0.3), 100)
+    assert can_stack(DecayingEpsilon(schedule="linear", end=0.0, decay_steps=10), 100)
+    assert not can_stack(UCB(), 100) and not can_stack(Naive(), 100)
+
+
+def test_simulate_many_validates_like_simulate():
+    with pytest.raises(ValueError, match="strategy must be a Strategy"):
+        simulate_many([EpsilonGreedy(), "greedy"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="runs"):
+        simulate_many([EpsilonGreedy(), Greedy()], runs=0)
