@@ -1039,7 +1039,8 @@ def _simulate_stack(
     q_estimate = np.empty((arms, width))
     for index, strategy in enumerate(stack):
         q_estimate[:, index * runs : (index + 1) * runs] = float(strategy.initial)
-    counts = np.zeros((arms, width))
+    # Whole numbers below 2**24 are exact in float32, and half the bytes make each step faster.
+    counts = np.zeros((arms, width), dtype=np.float32)
     q_flat, counts_flat = q_estimate.reshape(-1), counts.reshape(-1)
     step_size = (
         None
@@ -1068,7 +1069,7 @@ def _simulate_stack(
         drawn_epsilon = slice(block.start, block.start + drawn)
         explore = (draws < epsilon[drawn_epsilon, :, None]).reshape(drawn, width)
         random_arm = (
-            (draws * arms_per_epsilon[drawn_epsilon, :, None]).astype(np.intp).reshape(drawn, width)
+            (draws * arms_per_epsilon[drawn_epsilon, :, None]).astype(np.int32).reshape(drawn, width)
         )
         values = np.empty((len(block), count, runs))
         hits = np.empty((len(block), count, runs), dtype=bool)
