@@ -59,16 +59,22 @@ def curve_frame(results: Sequence[BanditResult], metric: str) -> pd.DataFrame:
     bin's last step. Strategies without that array (no ε schedule) are left out.
     """
     labels = labels_of(results)
-    frames = []
-    for result, label in zip(results, labels, strict=True):
-        values = getattr(result, metric)
-        if values is None:
+    codes, steps, values = [], [], []
+    for code, result in enumerate(results):
+        per_step = getattr(result, metric)
+        if per_step is None:
             continue
-        steps, averaged = binned(np.asarray(values, dtype=float))
-        frames.append(pd.DataFrame({"strategy": label, "step": steps, "value": averaged}))
-    frame = pd.concat(frames, ignore_index=True)
-    frame["strategy"] = pd.Categorical(frame["strategy"], categories=labels)
-    return frame
+        drawn_steps, averaged = binned(np.asarray(per_step, dtype=float))
+        codes.append(np.full(len(drawn_steps), code, dtype=np.int16))
+        steps.append(drawn_steps)
+        values.append(averaged)
+    return pd.DataFrame(
+        {
+            "strategy": pd.Categorical.from_codes(np.concatenate(codes), categories=labels),
+            "step": np.concatenate(steps),
+            "value": np.concatenate(values),
+        }
+    )
 
 
 def late_mean(values: np.ndarray) -> float:
