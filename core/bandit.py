@@ -1068,9 +1068,8 @@ def _simulate_stack(
         draws = problems.strategy_rng.random((drawn, runs))[:, None, :]
         drawn_epsilon = slice(block.start, block.start + drawn)
         explore = (draws < epsilon[drawn_epsilon, :, None]).reshape(drawn, width)
-        random_arm = (
-            (draws * arms_per_epsilon[drawn_epsilon, :, None]).astype(np.int32).reshape(drawn, width)
-        )
+        scaled_draws = draws * arms_per_epsilon[drawn_epsilon, :, None]
+        random_arm = scaled_draws.astype(np.int32).reshape(drawn, width)
         values = np.empty((len(block), count, runs))
         hits = np.empty((len(block), count, runs), dtype=bool)
         for row, t in enumerate(block):
