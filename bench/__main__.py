@@ -41,12 +41,21 @@ CLASSROOM_LEARNERS = (10, 20)
 
 
 def bandit() -> None:
-    from bench.bandit import BOOK_SIZE, LOOP_RUNS, run_bandit_benchmark
+    from bench.bandit import (
+        BOOK_SIZE,
+        LOOP_RUNS,
+        run_bandit_benchmark,
+        run_side_by_side_benchmark,
+    )
 
     print(f"## simulate, {BOOK_SIZE['runs']} runs x {BOOK_SIZE['steps']} steps x 10 arms")
     print(f"(median of 7; the per-run Python loop is timed on {LOOP_RUNS} runs and scaled)\n")
     rows = run_bandit_benchmark()
     print(table(rows, {"simulate_s": ".3f", "python_loop_s": ".1f", "speedup": ".0f"}))
+    print("\n## Figure 2.2's three ε, one by one (simulate) or side by side (simulate_many)")
+    print("(median CPU-seconds of 7 alternated pairs, new seed each time)\n")
+    row = run_side_by_side_benchmark()
+    print(table([row], {"one_by_one_cpu_s": ".3f", "side_by_side_cpu_s": ".3f", "ratio": ".2f"}))
 
 
 def study() -> None:

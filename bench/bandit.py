@@ -1,4 +1,5 @@
-"""Engine timings: ``simulate`` at the book's size, against a plain per-run Python loop.
+"""Engine timings: ``simulate`` at the book's size, against a plain per-run Python loop, and
+Figure 2.2's three values of ε simulated one by one against side by side (``simulate_many``).
 
 The machine is shared and noisy, so each figure is the median of several repetitions and the
 comparison is a ratio measured in the same process.
@@ -12,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from core.bandit import DecayingEpsilon, EpsilonGreedy, Greedy, Naive, Strategy, simulate
+from core.bandit import (
+    DecayingEpsilon,
+    EpsilonGreedy,
+    Greedy,
+    Naive,
+    Strategy,
+    simulate,
+    simulate_many,
+)
 
 BOOK_SIZE: dict[str, Any] = {"arms": 10, "steps": 1000, "runs": 2000}
 LOOP_RUNS = 40
@@ -78,3 +87,32 @@ def run_bandit_benchmark(repeats: int = 7) -> list[dict]:
             }
         )
     return rows
+
+
+FIGURE_2_2_EPSILONS = (0.0, 0.01, 0.1)
+
+
+def run_side_by_side_benchmark(repeats: int = 7) -> dict:
+    """CPU-seconds for the ε-greedy page's three runs: one by one, and side by side.
+
+    Alternated in one process, so the ratio holds on a noisy machine; each pair uses a new
+    seed, as a learner does.
+    """
+    agents = [EpsilonGreedy(epsilon=e) for e in FIGURE_2_2_EPSILONS]
+    simulate_many(agents, **BOOK_SIZE)
+    separate, together = [], []
+    for seed in range(1, repeats + 1):
+        start = time.process_time()
+        for agent in agents:
+            simulate(agent, seed=seed, **BOOK_SIZE)
+        middle = time.process_time()
+        simulate_many(agents, seed=seed, **BOOK_SIZE)
+        separate.append(middle - start)
+        together.append(time.process_time() - middle)
+    one_by_one, side_by_side = statistics.median(separate), statistics.median(together)
+    return {
+        "strategies": ", ".join(f"ε = {e:g}" for e in FIGURE_2_2_EPSILONS),
+        "one_by_one_cpu_s": one_by_one,
+        "side_by_side_cpu_s": side_by_side,
+        "ratio": one_by_one / side_by_side,
+    }
