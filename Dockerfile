@@ -28,9 +28,13 @@ RUN pip install -r requirements.txt
 
 COPY . .
 RUN useradd --create-home --uid 10001 explainer \
-    && mkdir -p artifacts \
-    && chown explainer artifacts
+    && mkdir -p artifacts numba-cache \
+    && chown explainer artifacts numba-cache
 USER explainer
+# Compile the strategy pages' loop (core/stack_kernel.py) into the image, so no container pays
+# for it on its first page. numba only uses a cache directory it can write to (/app is not).
+ENV NUMBA_CACHE_DIR=/app/numba-cache
+RUN python -c "from core.bandit import Greedy, simulate_many; simulate_many([Greedy()], steps=1, runs=1)"
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s \

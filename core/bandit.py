@@ -987,8 +987,8 @@ def simulate_many(
     Greedy, ε-greedy and decaying-ε strategies on the same testbed face the same problems,
     reward noise and uniform draws (see "Fair comparisons"), so they are simulated side by
     side: one table of ``runs`` columns per strategy, one argmax over all of them, and the
-    random numbers drawn once. A page comparing three values of ε costs about a third of
-    three separate runs. Other strategies run one by one.
+    random numbers drawn once, in a compiled loop (:mod:`core.stack_kernel`). A page comparing
+    three values of ε costs about 40% of three separate runs. Other strategies run one by one.
     """
     for strategy in strategies:
         _check_strategy(strategy)
@@ -1004,13 +1004,8 @@ def simulate_many(
             results[position] = simulate(strategy, *testbed[:4], **_keywords(testbed))
     for positions in groups.values():
         stack = [cast(ValueMethod, strategies[p]) for p in positions]
-        stacked = _simulate_stack(stack, testbed) if len(stack) > 1 else None
-        for index, position in enumerate(positions):
-            results[position] = (
-                stacked[index]
-                if stacked is not None
-                else simulate(stack[index], *testbed[:4], **_keywords(testbed))
-            )
+        for position, result in zip(positions, _simulate_stack(stack, testbed), strict=True):
+            results[position] = result
     return [results[position] for position in range(len(strategies))]
 
 
@@ -1023,27 +1018,24 @@ def _simulate_stack(
 ) -> list[BanditResult]:
     """:func:`simulate`'s loop for ε-greedy strategies sharing one update rule, side by side.
 
-    Column ``s * runs + r`` of the tables is run r of strategy s. Every operation is the one
-    :func:`simulate` does for each strategy, on the same numbers, so results are identical.
+    Row ``s * runs + r`` of the tables is run r of strategy s. The steps run in the compiled
+    loop of :mod:`core.stack_kernel`, a block at a time (a step at a time while the true values
+    drift, which numpy moves between steps); it does what :func:`simulate` does for each
+    strategy, on the same numbers, so results are identical.
     """
+    from core.stack_kernel import stack_steps  # numba: only in processes that simulate
+
     arms, steps, runs, seed, q_mean, walk_sd, start_equal = testbed
     count = len(stack)
     width = count * runs
     problems = _problems(arms, runs, seed, q_mean, start_equal)
     q_true = problems.q_true
-    stacked_q_true = np.empty((arms, count, runs))
-    stacked_q_true[:] = q_true[:, None, :]
-    stacked_q_true_flat = stacked_q_true.reshape(-1)
-    columns = np.arange(width)
 
-    q_estimate = np.empty((arms, width))
-    for index, strategy in enumerate(stack):
-        q_estimate[:, index * runs : (index + 1) * runs] = float(strategy.initial)
-    # Whole numbers below 2**24 are exact in float32, and half the bytes make each step faster.
-    counts = np.zeros((arms, width), dtype=np.float32)
-    q_flat, counts_flat = q_estimate.reshape(-1), counts.reshape(-1)
+    initial_values = [float(strategy.initial) for strategy in stack]
+    q_estimate = np.repeat(initial_values, runs * arms).reshape(width, arms)
+    counts = np.zeros((width, arms))
     step_size = (
-        None
+        np.empty(0)
         if stack[0].step_size is None
         else np.repeat([float(cast(float, s.step_size)) for s in stack], runs)
     )
@@ -1059,46 +1051,39 @@ def _simulate_stack(
     trace_actions = np.empty((steps, count), dtype=np.intp)
     trace_q = np.empty((steps, arms, count))
     trace_counts = np.empty((steps, arms, count))
-    first_columns = np.arange(0, width, runs)
 
     for block_start in range(0, steps, _BLOCK_STEPS):
         block = range(block_start, min(block_start + _BLOCK_STEPS, steps))
         noise = problems.reward_rng.standard_normal((len(block), runs))
         drawn = max(0, min(block.stop, last_draw) - block.start)
-        draws = problems.strategy_rng.random((drawn, runs))[:, None, :]
-        drawn_epsilon = slice(block.start, block.start + drawn)
-        explore = (draws < epsilon[drawn_epsilon, :, None]).reshape(drawn, width)
-        scaled_draws = draws * arms_per_epsilon[drawn_epsilon, :, None]
-        random_arm = scaled_draws.astype(np.int32).reshape(drawn, width)
+        draws = problems.strategy_rng.random((drawn, runs))
         values = np.empty((len(block), count, runs))
         hits = np.empty((len(block), count, runs), dtype=bool)
-        for row, t in enumerate(block):
-            actions = first_argmax(q_estimate)
-            if row < drawn:
-                actions = np.where(explore[row], random_arm[row], actions)
-            flat_index = actions * width + columns
-            chosen = values[row]
-            np.take(stacked_q_true_flat, flat_index, out=chosen.reshape(-1))
-            rewards = (chosen + noise[row]).reshape(-1)
-            old = q_flat[flat_index]
-            if step_size is None:
-                pulls = counts_flat[flat_index] + 1.0
-                counts_flat[flat_index] = pulls
-                q_flat[flat_index] = old + (rewards - old) / pulls
-            else:
-                counts_flat[flat_index] += 1.0
-                q_flat[flat_index] = old + step_size * (rewards - old)
-            np.equal(actions.reshape(count, runs), optimal, out=hits[row])
-
-            trace_q_true[t] = q_true[:, 0]
-            trace_actions[t] = actions[first_columns]
-            trace_q[t] = q_estimate[:, first_columns]
-            trace_counts[t] = counts[:, first_columns]
-
+        chunk = 1 if q_true_sum is not None else len(block)
+        for row in range(0, len(block), chunk):
+            rows = slice(row, row + chunk)
+            stack_steps(
+                block.start + row,
+                q_estimate,
+                counts,
+                step_size,
+                q_true,
+                optimal,
+                noise[rows],
+                draws[rows],
+                epsilon,
+                arms_per_epsilon,
+                values[rows],
+                hits[rows],
+                trace_actions,
+                trace_q,
+                trace_counts,
+            )
+            trace_q_true[block.start + row : block.start + row + chunk] = q_true[:, 0]
             if q_true_sum is not None:
+                t = block.start + row
                 q_true_sum += q_true
                 q_true += problems.problem_rng.normal(0.0, walk_sd, size=q_true.shape)
-                stacked_q_true[:] = q_true[:, None, :]
                 optimal = first_argmax(q_true)
                 if t + 1 < steps:
                     best_reward[t + 1] = q_true.max(axis=0).mean()
@@ -1124,7 +1109,7 @@ def _simulate_stack(
             _result(
                 strategy,
                 record,
-                counts[:, index * runs : (index + 1) * runs],
+                counts[index * runs : (index + 1) * runs].T,
                 problems,
                 q_true_sum,
                 best_reward,

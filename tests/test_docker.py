@@ -139,3 +139,14 @@ def test_dockerignore_keeps_what_the_app_reads_and_drops_the_rest() -> None:
         assert not ignored(path), f".dockerignore drops {path}, which the app needs"
     for path in (".git", ".venv", ".venv-ci", "artifacts", "tests", "core/__pycache__"):
         assert ignored(path), f"{path} would be copied into the image"
+
+
+def test_the_strategy_loop_is_compiled_into_the_image_by_the_app_user() -> None:
+    """numba skips a cache directory it cannot write to, so the app's user warms its own."""
+    warm_up = position("RUN", r"simulate_many")
+    cache = "/app/numba-cache"
+    assert position("ENV", f"^NUMBA_CACHE_DIR={cache}$") < warm_up
+    assert position("USER", "explainer") < warm_up
+    created = instructions()[position("RUN", "useradd")][1]
+    assert re.search(r"chown explainer .*\bnumba-cache\b", created)
+    assert only("WORKDIR") + "/numba-cache" == cache

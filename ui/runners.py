@@ -6,8 +6,8 @@ Why not ``st.cache_data``
     (``core.workers.simulation_pool``) that uses every core, several strategies of a page run
     at once, and two visitors asking for the same run while it computes share one computation
     (the cache holds the future, not just the result). A page's greedy and ε-greedy runs go
-    as one job to ``core.bandit.simulate_many``, which runs them side by side for much less
-    than a job each.
+    as one job to ``core.bandit.simulate_many``, which runs them side by side in a compiled
+    loop for much less than a job each.
 
 Bounded
     At most ``CACHE_ENTRIES`` runs (least recently used out first), each forgotten after
@@ -119,7 +119,7 @@ class SimulationCache:
             jobs.setdefault((testbed, stack), []).append(strategy)
         futures: dict[Key, Future] = {}
         for (testbed, stack), strategies in jobs.items():
-            groups = [strategies] if stack and len(strategies) > 1 else [[s] for s in strategies]
+            groups = [strategies] if stack else [[s] for s in strategies]
             for group in groups:
                 job = _start(group, testbed)
                 for index, strategy in enumerate(group):
