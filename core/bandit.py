@@ -1018,7 +1018,7 @@ def _simulate_stack(
 ) -> list[BanditResult]:
     """:func:`simulate`'s loop for ε-greedy strategies sharing one update rule, side by side.
 
-    Row ``s * runs + r`` of the tables is run r of strategy s. The steps run in the compiled
+    Column ``s * runs + r`` of the tables is run r of strategy s. The steps run in the compiled
     loop of :mod:`core.stack_kernel`, a block at a time (a step at a time while the true values
     drift, which numpy moves between steps); it does what :func:`simulate` does for each
     strategy, on the same numbers, so results are identical.
@@ -1032,8 +1032,8 @@ def _simulate_stack(
     q_true = problems.q_true
 
     initial_values = [float(strategy.initial) for strategy in stack]
-    q_estimate = np.repeat(initial_values, runs * arms).reshape(width, arms)
-    counts = np.zeros((width, arms))
+    q_estimate = np.tile(np.repeat(initial_values, runs), (arms, 1))
+    counts = np.zeros((arms, width))
     step_size = (
         np.empty(0)
         if stack[0].step_size is None
@@ -1109,7 +1109,7 @@ def _simulate_stack(
             _result(
                 strategy,
                 record,
-                counts[index * runs : (index + 1) * runs].T,
+                counts[:, index * runs : (index + 1) * runs],
                 problems,
                 q_true_sum,
                 best_reward,
