@@ -73,6 +73,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.validation import check_int
+from core.workers import usable_cores
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = "streamlit_app.py"
@@ -482,9 +483,9 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--processes",
         type=int,
-        default=os.cpu_count() or 1,
+        default=usable_cores(),
         help="Streamlit processes behind the proxy, at most one per core "
-        "(default: %(default)s, the cores of this machine)",
+        "(default: %(default)s, the cores this machine or container allows)",
     )
     parser.add_argument(
         "--port", type=int, default=8501, help="the port learners connect to (default: 8501)"

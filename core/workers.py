@@ -24,8 +24,13 @@ Rules
       touches no process-wide random state (see ``core.dqn.training``).
 
 Simulations
-    :func:`simulation_pool` is a plain process pool for the bandit pages' simulations, so that
-    many visitors' changes use every core, not only the web server's.
+    :func:`simulation_pool` runs the bandit pages' simulations in worker processes, so that
+    many visitors' changes use every core, not only the web server's, and shuts them down
+    when a class has been idle for a while (:class:`SimulationPool`).
+
+Cores
+    Both pools size themselves from :func:`usable_cores`, which respects a container's CPU
+    quota where ``os.cpu_count()`` would report the host's cores.
 
 Pure Python and torch: no Streamlit here, so the pool is tested directly.
 """
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import math
 import multiprocessing
 import os
 import queue
@@ -41,8 +47,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 DEFAULT_SECONDS_PER_STEP = {"cartpole": 2e-4, "invaders": 1.2e-3}
@@ -53,6 +60,8 @@ steps, so one shared rate would misjudge the queue's waits."""
 POLL_SECONDS = 0.1
 HEARTBEAT_TIMEOUT = 30.0
 WORKERS_ENVIRONMENT_VARIABLE = "RL_EXPLAINER_TRAINING_WORKERS"
+SIMULATION_IDLE_SECONDS = 300.0
+"""Unused this long, the simulation workers are shut down to give their memory back."""
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
@@ -66,7 +75,36 @@ def default_workers() -> int:
     configured = os.environ.get(WORKERS_ENVIRONMENT_VARIABLE)
     if configured:
         return max(1, int(configured))
-    return max(1, (os.cpu_count() or 2) - 1)
+    return max(1, usable_cores() - 1)
+
+
+def usable_cores(cgroup_root: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process can use: the ones it may run on, capped by a container's quota.
+
+    In a container (Community Cloud, ``docker run --cpus``) ``os.cpu_count()`` is the host's
+    count; pools sized from it would start a worker, with its own memory, per host core on a
+    quota of one or two.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    quota = cgroup_cpu_quota(cgroup_root)
+    if quota is not None:
+        cores = min(cores or 1, math.ceil(quota))
+    return max(1, cores or 1)
+
+
+def cgroup_cpu_quota(root: Path) -> float | None:
+    """CPUs a cgroup v2 (``cpu.max``) or v1 (``cpu.cfs_quota_us``) quota allows; None if none."""
+    try:
+        quota, period = (root / "cpu.max").read_text().split()
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        quota_us = int((root / "cpu" / "cpu.cfs_quota_us").read_text())
+        period_us = int((root / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return quota_us / period_us if quota_us > 0 and period_us > 0 else None
 
 
 @dataclass
@@ -399,9 +437,87 @@ class TrainingPool:
             self._workers[index] = self._spawn()
 
 
+class SimulationPool:
+    """Worker processes for bandit simulations that give their memory back when unused.
+
+    Workers start on demand, one per usable core: many visitors changing settings at once keep
+    every core busy, where the web server's own threads would share one. After
+    ``idle_seconds`` with nothing submitted and nothing running, the workers are shut down
+    (each holds numpy, numba and its last arrays, about 180 MiB); the next submission starts
+    them again, which costs that one change about a second.
+    """
+
+    def __init__(self, workers: int | None = None, idle_seconds: float = SIMULATION_IDLE_SECONDS):
+        self.workers = workers if workers is not None else usable_cores()
+        self.idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._unfinished = 0
+        self._last_used = time.monotonic()
+        self._closed = threading.Event()
+        self._reaper: threading.Thread | None = None
+
+    @property
+    def started(self) -> bool:
+        """True while worker processes are up (or starting)."""
+        return self._executor is not None
+
+    def submit(self, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """``function(*args, **kwargs)`` in a worker; raises ``BrokenProcessPool`` after a
+        worker died (call :meth:`reset`) and ``RuntimeError`` once shut down."""
+        with self._lock:
+            if self._closed.is_set():
+                raise RuntimeError("the simulation pool is shut down")
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            if self._reaper is None:
+                self._reaper = threading.Thread(
+                    target=self._retire_when_idle, name="simulation-pool-reaper", daemon=True
+                )
+                self._reaper.start()
+            future = self._executor.submit(function, *args, **kwargs)
+            self._unfinished += 1
+            self._last_used = time.monotonic()
+        future.add_done_callback(self._finished)
+        return future
+
+    def retire_if_idle(self) -> bool:
+        """Shut the workers down if nothing ran for ``idle_seconds``; True if it did."""
+        with self._lock:
+            idle_for = time.monotonic() - self._last_used
+            if self._executor is None or self._unfinished or idle_for < self.idle_seconds:
+                return False
+            executor, self._executor = self._executor, None
+        executor.shutdown(wait=False)
+        return True
+
+    def reset(self) -> None:
+        """Drop workers that broke (a broken pool refuses all work); the next submission
+        starts fresh ones."""
+        with self._lock:
+            broken, self._executor = self._executor, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self) -> None:
+        self._closed.set()
+        self.reset()
+
+    def _finished(self, _: Future) -> None:
+        with self._lock:
+            self._unfinished -= 1
+            self._last_used = time.monotonic()
+
+    def _retire_when_idle(self) -> None:
+        while not self._closed.wait(max(0.05, self.idle_seconds / 4)):
+            self.retire_if_idle()
+
+
 _POOL: TrainingPool | None = None
 _POOL_LOCK = threading.Lock()
-_SIMULATIONS: ProcessPoolExecutor | None = None
+_SIMULATIONS: SimulationPool | None = None
 
 
 def shared_pool() -> TrainingPool:
@@ -414,27 +530,16 @@ def shared_pool() -> TrainingPool:
         return _POOL
 
 
-def simulation_pool() -> ProcessPoolExecutor:
-    """The process's pool for bandit simulations: one process per core.
-
-    A simulation takes a tenth of a second or so; many visitors changing settings at once keep
-    every core busy, where the web server's own threads would share one.
-    """
+def simulation_pool() -> SimulationPool:
+    """The process's one pool for bandit simulations (shut down at exit)."""
     global _SIMULATIONS
     with _POOL_LOCK:
         if _SIMULATIONS is None:
-            _SIMULATIONS = ProcessPoolExecutor(
-                max_workers=os.cpu_count() or 2, mp_context=multiprocessing.get_context("spawn")
-            )
-            atexit.register(_SIMULATIONS.shutdown, wait=False, cancel_futures=True)
+            _SIMULATIONS = SimulationPool()
+            atexit.register(_SIMULATIONS.shutdown)
         return _SIMULATIONS
 
 
 def reset_simulation_pool() -> None:
-    """Drop a pool whose worker died (a broken pool refuses all work); the next call to
-    :func:`simulation_pool` starts a fresh one."""
-    global _SIMULATIONS
-    with _POOL_LOCK:
-        broken, _SIMULATIONS = _SIMULATIONS, None
-    if broken is not None:
-        broken.shutdown(wait=False, cancel_futures=True)
+    """Replace the simulation pool's workers after one died (see :meth:`SimulationPool.reset`)."""
+    simulation_pool().reset()

@@ -6,11 +6,25 @@ the states they need (with a deadline) instead of sleeping for fixed times.
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.dqn import DQNConfig, train
-from core.workers import CANCELLED, DONE, QUEUED, RUNNING, Job, TrainingPool, default_workers
+from core.workers import (
+    CANCELLED,
+    DONE,
+    QUEUED,
+    RUNNING,
+    Job,
+    SimulationPool,
+    TrainingPool,
+    cgroup_cpu_quota,
+    default_workers,
+    usable_cores,
+)
 
 TINY = {"max_env_steps": 1_500, "learning_starts": 300}
 DEADLINE = 240.0
@@ -94,10 +108,41 @@ def test_pool_size_defaults_to_the_spare_cores(monkeypatch):
     monkeypatch.setenv("RL_EXPLAINER_TRAINING_WORKERS", "3")
     assert default_workers() == 3
     monkeypatch.delenv("RL_EXPLAINER_TRAINING_WORKERS")
-    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    monkeypatch.setattr("core.workers.usable_cores", lambda: 2)
     assert default_workers() == 1
     with pytest.raises(ValueError, match="workers must be at least 1"):
         TrainingPool(0)
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("files", "quota"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 1.5),
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu/cpu.cfs_quota_us": "7800\n", "cpu/cpu.cfs_period_us": "100000\n"}, 0.078),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+    ids=["v2-quota", "v2-unlimited", "v1-quota", "v1-unlimited", "no-cgroup"],
+)
+def test_a_containers_cpu_quota_is_read_from_its_cgroup(tmp_path, files, quota):
+    assert cgroup_cpu_quota(write_files(tmp_path, files)) == pytest.approx(quota)
+
+
+def test_pools_use_the_cores_a_container_allows_not_the_hosts(monkeypatch, tmp_path):
+    monkeypatch.setattr("os.sched_getaffinity", lambda _: set(range(16)))
+    assert usable_cores(write_files(tmp_path / "open", {})) == 16
+    assert usable_cores(write_files(tmp_path / "two", {"cpu.max": "200000 100000"})) == 2
+    assert usable_cores(write_files(tmp_path / "tiny", {"cpu.max": "7800 100000"})) == 1
+    monkeypatch.setattr("os.sched_getaffinity", lambda _: {0})
+    assert usable_cores(write_files(tmp_path / "many", {"cpu.max": "800000 100000"})) == 1
 
 
 @pytest.mark.slow
@@ -111,11 +156,47 @@ def test_a_broken_simulation_pool_is_replaced():
 
     pool = simulation_pool()
     pool.submit(simulate, Naive(), steps=10, runs=5).result()
-    for pid in list(pool._processes):
+    for pid in list(pool._executor._processes):
         os.kill(pid, signal.SIGKILL)
     with pytest.raises(BrokenProcessPool):
         pool.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60)
     reset_simulation_pool()
-    fresh = simulation_pool()
-    assert fresh is not pool
-    assert fresh.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60).steps == 10
+    assert simulation_pool() is pool
+    assert pool.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60).steps == 10
+
+
+def wait_for(condition, deadline: float = DEADLINE) -> bool:
+    end = time.monotonic() + deadline
+    while not condition():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_simulation_workers_stop_when_unused_and_start_again_when_asked():
+    pool = SimulationPool(workers=1, idle_seconds=0.5)
+    try:
+        assert not pool.started
+        assert pool.submit(abs, -3).result(timeout=DEADLINE) == 3
+        assert pool.started
+        assert wait_for(lambda: not pool.started), "idle workers were not shut down"
+        assert pool.submit(abs, -4).result(timeout=DEADLINE) == 4
+        assert pool.started
+    finally:
+        pool.shutdown()
+    with pytest.raises(RuntimeError, match="shut down"):
+        pool.submit(abs, -5)
+
+
+def test_simulation_workers_are_never_retired_with_work_unfinished():
+    pool = SimulationPool(workers=1, idle_seconds=3600)
+    try:
+        pool.idle_seconds = 0.0
+        running = pool.submit(time.sleep, 1.0)
+        assert not pool.retire_if_idle()
+        running.result(timeout=DEADLINE)
+        assert pool.retire_if_idle()
+        assert not pool.started
+    finally:
+        pool.shutdown()
