@@ -21,8 +21,18 @@ load slows down with the server, as a class does. ``--pace fixed`` types a new s
 whatever the page shows; a change still running then is superseded (Streamlit stops its run),
 and counted as such instead of as completed.
 
-Where one seed change goes (ε-greedy page at default settings: 3 ε values, 2000 runs x 1000
-steps, 10 arms; first release, 2 shared and busy cores, November 2026):
+Where one seed change goes now (ε-greedy page at default settings: 3 ε values, 2000 runs x
+1000 steps, 10 arms; 2 shared cores, 28 November 2026): 0.18-0.22 server CPU-seconds and
+97 KB. /proc of each process over 25 s of a 6-learner load: about 0.13 CPU-s in the
+simulation worker, one ``simulate_many`` job (py-spy: its compiled loop about two thirds of
+it, drawing 2M normal and 2M uniform numbers about a quarter), and about 0.075 CPU-s in the
+Streamlit process (the script about 0.05: the charts' data to Arrow, the summary tables; the
+rest the event loop and sending). Both parts would have to shrink to reach 0.15: the random
+draws alone cost 0.03 (every run needs fresh reward noise at every step), and a whole-page
+script run with its charts about 0.05. The first release's breakdown, where the levers below
+came from:
+
+Where one seed change went (first release, 2 shared and busy cores, November 2026):
 
 - CPU, 0.67-0.97 server CPU-seconds per change (/proc, every load run). py-spy on the
   server, as a share of its busy samples: ``core.bandit.simulate`` 40%, chart building and
