@@ -6,7 +6,7 @@ the states they need (with a deadline) instead of sleeping for fixed times.
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -165,22 +165,14 @@ def test_a_broken_simulation_pool_is_replaced():
     assert pool.submit(simulate, Naive(), steps=10, runs=5).result(timeout=60).steps == 10
 
 
-def wait_for(condition, deadline: float = DEADLINE) -> bool:
-    end = time.monotonic() + deadline
-    while not condition():
-        if time.monotonic() > end:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def test_simulation_workers_stop_when_unused_and_start_again_when_asked():
-    pool = SimulationPool(workers=1, idle_seconds=0.5)
+    pool = SimulationPool(workers=1, idle_seconds=3600)
     try:
         assert not pool.started
         assert pool.submit(abs, -3).result(timeout=DEADLINE) == 3
-        assert pool.started
-        assert wait_for(lambda: not pool.started), "idle workers were not shut down"
+        assert pool.started and not pool.retire_if_idle()
+        pool.idle_seconds = 0.0
+        assert pool.retire_if_idle() and not pool.started
         assert pool.submit(abs, -4).result(timeout=DEADLINE) == 4
         assert pool.started
     finally:
@@ -193,10 +185,12 @@ def test_simulation_workers_are_never_retired_with_work_unfinished():
     pool = SimulationPool(workers=1, idle_seconds=3600)
     try:
         pool.idle_seconds = 0.0
-        running = pool.submit(time.sleep, 1.0)
+        running = pool.submit(sum, range(30_000_000))
+        settled = threading.Event()  # callbacks run in order: the pool has counted it first
+        running.add_done_callback(lambda _: settled.set())
         assert not pool.retire_if_idle()
-        running.result(timeout=DEADLINE)
-        assert pool.retire_if_idle()
+        assert settled.wait(DEADLINE) and running.result() == sum(range(30_000_000))
+        pool.retire_if_idle()  # unless the pool's own reaper, also due now, was first
         assert not pool.started
     finally:
         pool.shutdown()
