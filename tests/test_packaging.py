@@ -108,6 +108,7 @@ def test_the_app_declares_what_it_imports() -> None:
     declared = declared_dependencies()
     assert declared["streamlit"].specifier == SpecifierSet(">=1.67,<1.68")
     assert "pillow" in declared  # ui/cartpole.py draws with PIL
+    assert "pyarrow" in declared  # ui/charts/figure.py builds Arrow tables
 
 
 @pytest.mark.parametrize("python", ["3.11", "3.12", "3.13", "3.14", "3.15"])

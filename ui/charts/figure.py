@@ -8,6 +8,13 @@ Why templates
     :func:`template`; the data frames travel beside it. A new seed then costs a frame, not a
     chart.
 
+Why Arrow tables
+    Streamlit sends chart data as Arrow. Handed a pandas frame, it converts it with pyarrow's
+    general pandas converter, which inspects every column in Python and starts threads to do
+    it: a third of the server's CPU for a strategy page's rerun went there. The frames here
+    hold plain numbers, strings and categories, so :func:`arrow_table` builds the same table
+    column by column, in a fraction of that time.
+
 Why text
     Every figure carries ``alt``: a sentence for screen readers, computed from the data it
     draws ("Average reward over 1,000 steps: ε = 0.1 ends at 1.36, ..."), never a fixed label.
@@ -24,6 +31,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 _ALTAIR_GLOBALS = threading.Lock()
 """Altair's active theme is process-global; converting under a lock keeps threads apart."""
@@ -58,7 +66,27 @@ class Figure:
                 spec["title"]["text"] = self.title_text
             else:
                 spec["title"] = self.title_text
-        return {**spec, "datasets": self.data}
+        return {**spec, "datasets": {name: arrow_table(frame) for name, frame in self.data.items()}}
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame``'s columns as an Arrow table, as Streamlit would send them, without the index.
+
+    Categories become dictionary columns (each label sent once); missing values (NaN, None,
+    a missing category) become nulls, as in pyarrow's pandas conversion.
+    """
+    columns = {}
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy()
+            columns[str(name)] = pa.DictionaryArray.from_arrays(
+                codes,
+                pa.array(column.cat.categories.to_numpy(), from_pandas=True),
+                mask=codes < 0,
+            )
+        else:
+            columns[str(name)] = pa.array(column.to_numpy(), from_pandas=True)
+    return pa.table(columns)
 
 
 def template(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict[str, Any]]:
