@@ -340,7 +340,25 @@ SIDE_BY_SIDE = [
         {"steps": 600, "runs": 30, "seed": 3, "walk_sd": 0.01, "start_equal": True, "q_mean": 4},
         id="drifting-values",
     ),
+    pytest.param(
+        [Greedy(), EpsilonGreedy(epsilon=0.5)],
+        {"steps": 40, "runs": 1, "seed": 5},
+        id="one-run",
+    ),
+    pytest.param(
+        [EpsilonGreedy(epsilon=0.1), Greedy(initial=2.0)],
+        {"steps": 30, "runs": 2001, "seed": 9},
+        id="runs-not-a-multiple-of-eight",
+    ),
 ]
+
+
+@pytest.mark.parametrize("length", [*range(0, 300), 1000, 2000, 2001, 4099])
+def test_the_kernels_sums_are_numpys_to_the_last_bit(length):
+    from core.stack_kernel import pairwise_sum
+
+    values = np.random.default_rng(length).standard_normal(length + 3) * 10.0 ** (length % 7)
+    assert pairwise_sum(values, 3, length + 3) == values[3:].sum()
 
 
 @pytest.mark.parametrize(("strategies", "testbed"), SIDE_BY_SIDE)
