@@ -25,12 +25,13 @@ Rules
 
 Simulations
     :func:`simulation_pool` runs the bandit pages' simulations in worker processes, so that
-    many visitors' changes use every core, not only the web server's, and shuts them down
+    many visitors' changes use the cores beside the web server's, and shuts them down
     when a class has been idle for a while (:class:`SimulationPool`).
 
 Cores
-    Both pools size themselves from :func:`usable_cores`, which respects a container's CPU
-    quota where ``os.cpu_count()`` would report the host's cores.
+    Both pools take the cores the web server leaves (:func:`spare_cores`), counted by
+    :func:`usable_cores`, which respects a container's CPU quota where ``os.cpu_count()``
+    would report the host's cores.
 
 Pure Python and torch: no Streamlit here, so the pool is tested directly.
 """
@@ -68,13 +69,22 @@ ACTIVE = (QUEUED, RUNNING)
 
 
 def default_workers() -> int:
-    """One worker per core beyond the first (the web server keeps one): 1 on 2 cores.
-
-    ``RL_EXPLAINER_TRAINING_WORKERS`` overrides it.
-    """
+    """Training workers: :func:`spare_cores`, unless ``RL_EXPLAINER_TRAINING_WORKERS`` says."""
     configured = os.environ.get(WORKERS_ENVIRONMENT_VARIABLE)
     if configured:
         return max(1, int(configured))
+    return spare_cores()
+
+
+def spare_cores() -> int:
+    """One worker per core beyond the first, which the web server keeps: 1 on 2 cores.
+
+    The server's own work (rendering each rerun, sending it) needs a core too. On 2 cores,
+    40 classroom learners waited no longer with one simulation worker than with two (p95
+    1.20 s against 1.22 s), for 0.138 CPU-seconds per change instead of 0.167 and a peak of
+    544 MiB instead of 730 (``python -m bench.classroom``, 28 November 2026): a second worker
+    only fights the server for the cores.
+    """
     return max(1, usable_cores() - 1)
 
 
@@ -440,15 +450,16 @@ class TrainingPool:
 class SimulationPool:
     """Worker processes for bandit simulations that give their memory back when unused.
 
-    Workers start on demand, one per usable core: many visitors changing settings at once keep
-    every core busy, where the web server's own threads would share one. After
+    Workers start on demand, one per core beyond the web server's (:func:`spare_cores`): many
+    visitors changing settings at once keep every core busy, where the web server's own
+    threads would share one. After
     ``idle_seconds`` with nothing submitted and nothing running, the workers are shut down
     (each holds numpy, numba and its last arrays, about 180 MiB); the next submission starts
     them again, which costs that one change about a second.
     """
 
     def __init__(self, workers: int | None = None, idle_seconds: float = SIMULATION_IDLE_SECONDS):
-        self.workers = workers if workers is not None else usable_cores()
+        self.workers = workers if workers is not None else spare_cores()
         self.idle_seconds = idle_seconds
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None

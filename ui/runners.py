@@ -1,11 +1,11 @@
-"""Simulations for the pages: computed on every core, shared by every visitor, bounded in memory.
+"""Simulations for the pages: computed beside the web server, shared by every visitor, bounded.
 
 Why not ``st.cache_data``
     A web server runs each visitor's page in a thread of one Python process, so simulations
     in it share one core whatever the machine has. Here a miss goes to a process pool
-    (``core.workers.simulation_pool``) that uses every core, several strategies of a page run
-    at once, and two visitors asking for the same run while it computes share one computation
-    (the cache holds the future, not just the result). A page's greedy and ε-greedy runs go
+    (``core.workers.simulation_pool``) on the cores the server leaves free, and two visitors
+    asking for the same run while it computes share one computation (the cache holds the
+    future, not just the result). A page's greedy and ε-greedy runs go
     as one job to ``core.bandit.simulate_many``, which runs them side by side in a compiled
     loop for much less than a job each.
 

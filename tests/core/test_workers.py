@@ -110,6 +110,11 @@ def test_pool_size_defaults_to_the_spare_cores(monkeypatch):
     monkeypatch.delenv("RL_EXPLAINER_TRAINING_WORKERS")
     monkeypatch.setattr("core.workers.usable_cores", lambda: 2)
     assert default_workers() == 1
+    assert SimulationPool().workers == 1  # the web server keeps a core for its own work
+    monkeypatch.setattr("core.workers.usable_cores", lambda: 1)
+    assert default_workers() == SimulationPool().workers == 1
+    monkeypatch.setattr("core.workers.usable_cores", lambda: 4)
+    assert default_workers() == SimulationPool().workers == 3
     with pytest.raises(ValueError, match="workers must be at least 1"):
         TrainingPool(0)
 
