@@ -71,22 +71,16 @@ def run_all(runner: Callable[[], list[BanditResult]]) -> list[BanditResult]:
         return runner()
 
 
-def summary_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
-    """Final figures per strategy, the stated goal (total reward) first."""
-    rows = []
-    for result in results:
-        rows.append(
-            {
-                "Strategy": result.strategy.label,
-                "Total reward per run": float(result.mean_reward.sum()),
-                "Average reward, all steps": float(result.mean_reward.mean()),
-                "Average reward, last 10%": curves.late_mean(result.mean_reward),
-                "% optimal action, last 10%": 100 * curves.late_mean(result.optimal_rate),
-                "Total regret": float(result.cumulative_regret[-1]),
-                "% runs that never tried the best arm": 100 * result.never_tried_best_rate,
-            }
-        )
-    return pd.DataFrame(rows)
+def summary_figures(result: BanditResult) -> dict[str, float]:
+    """A strategy's final figures, the stated goal (total reward) first."""
+    return {
+        "Total reward per run": float(result.mean_reward.sum()),
+        "Average reward, all steps": float(result.mean_reward.mean()),
+        "Average reward, last 10%": curves.late_mean(result.mean_reward),
+        "% optimal action, last 10%": 100 * curves.late_mean(result.optimal_rate),
+        "Total regret": float(result.cumulative_regret[-1]),
+        "% runs that never tried the best arm": 100 * result.never_tried_best_rate,
+    }
 
 
 SUMMARY_FORMATS = {
@@ -100,16 +94,14 @@ SUMMARY_FORMATS = {
 
 
 def summary_table(results: Sequence[BanditResult]) -> None:
-    """The summary as a plain table: headers and names wrap instead of being cut off, and a
-    screen reader reads it as a table."""
-    frame = summary_frame(results)
-    shown = frame.assign(
-        **{
-            column: [text.format(value) for value in frame[column]]
-            for column, text in SUMMARY_FORMATS.items()
-        }
-    )
-    st.table(shown.set_index("Strategy"))
+    """The summary as a plain table, one row per strategy: headers and names wrap instead of
+    being cut off, and a screen reader reads it as a table."""
+    rows = [
+        {column: SUMMARY_FORMATS[column].format(value) for column, value in figures.items()}
+        for figures in map(summary_figures, results)
+    ]
+    index = pd.Index([result.strategy.label for result in results], name="Strategy")
+    st.table(pd.DataFrame(rows, index=index))
 
 
 def _results_intro(first: BanditResult) -> str:

@@ -273,22 +273,17 @@ def epsilon_chart(results: Sequence[BanditResult], slots: tuple[int, ...] | None
 
 def pull_share_frame(results: Sequence[BanditResult]) -> pd.DataFrame:
     """Share of pulls on each arm, by the arm's rank in its own run (1 = best arm)."""
-    labels = labels_of(results)
-    frame = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "strategy": label,
-                    "rank": np.arange(1, result.arms + 1),
-                    "share": result.pull_share_by_rank,
-                }
-            )
-            for result, label in zip(results, labels, strict=True)
-        ],
-        ignore_index=True,
+    arms = results[0].arms
+    return pd.DataFrame(
+        {
+            "strategy": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(results), dtype=np.int16), arms),
+                categories=labels_of(results),
+            ),
+            "rank": np.tile(np.arange(1, arms + 1), len(results)),
+            "share": np.concatenate([result.pull_share_by_rank for result in results]),
+        }
     )
-    frame["strategy"] = pd.Categorical(frame["strategy"], categories=labels)
-    return frame
 
 
 @template
