@@ -35,11 +35,11 @@ How many processes
     One per core (the default), never more: the processes share the cores, so more only add
     memory. Each Streamlit process takes about 200 MiB idle and 250-350 MiB under a class, and
     each of its simulation-pool workers (one per core beyond the first, started at the first
-    simulation) about 180 MiB; a training worker (DQN) more. Measured with the first
-    release's engine on 2 shared cores, 40 learners, ε-greedy page (``python -m
-    bench.classroom --learners 40 --processes 1 2``): the same 0.41-0.46 CPU-s per change
-    with 1 or 2 processes, p95 wait 44-72 s with 1 and 13-23 s with 2, peak memory 0.7-0.9
-    GiB with 1 and 1.3 GiB with 2. Details in the README, "Serving a big class".
+    simulation) about 180 MiB; a training worker (DQN) more. Measured on 2 shared cores, 40
+    learners, ε-greedy page (``python -m bench.classroom --learners 40 --processes plain 1
+    2``, 28 November 2026): p95 wait 1.14 s for plain ``streamlit run``, 1.05 s for one
+    process behind HAProxy and 0.65 s for two, at 0.135, 0.137 and 0.147 CPU-s per change and
+    a peak of 512, 565 and 929 MiB. Details in the README, "Serving a big class".
 
 Streamlit behind the proxy needs nothing else: HAProxy keeps the ``Host`` header, so the
 websocket passes Streamlit's same-origin check with CORS protection on; XSRF tokens are checked
