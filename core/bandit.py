@@ -1099,15 +1099,15 @@ def _simulate_stack(
                 if t + 1 < steps:
                     best_reward[t + 1] = q_true.max(axis=0).mean()
 
+        chosen_value = value_sums[block] / runs
         noise_mean = noise.mean(axis=1)
         for index, record in enumerate(records):
-            record.mean_reward[block] = value_sums[block, index] / runs + noise_mean
+            record.chosen_value[block] = chosen_value[:, index]
+            record.mean_reward[block] = chosen_value[:, index] + noise_mean
             record.trace_rewards[block] = trace_values[block, index] + noise[:, 0]
 
-    chosen_value = value_sums / runs
     results = []
     for index, (strategy, record) in enumerate(zip(stack, records, strict=True)):
-        record.chosen_value[:] = chosen_value[:, index]
         record.optimal_count[:] = optimal_counts[:, index]
         record.trace_actions[:] = trace_actions[:, index]
         record.trace_q[:] = trace_q[:, :, index]

@@ -452,10 +452,10 @@ class SimulationPool:
 
     Workers start on demand, one per core beyond the web server's (:func:`spare_cores`): many
     visitors changing settings at once keep every core busy, where the web server's own
-    threads would share one. After
-    ``idle_seconds`` with nothing submitted and nothing running, the workers are shut down
-    (each holds numpy, numba and its last arrays, about 180 MiB); the next submission starts
-    them again, which costs that one change about a second.
+    threads would share one. After ``idle_seconds`` with nothing submitted and nothing
+    running, the workers are shut down (each holds numpy, numba and its last arrays, about
+    180 MiB); the next submission starts them again, which costs that one change about a
+    second.
     """
 
     def __init__(self, workers: int | None = None, idle_seconds: float = SIMULATION_IDLE_SECONDS):
